@@ -1,0 +1,1 @@
+"""One module per ``cdisc-dm`` sub-command (discovered by :mod:`cdisc_dm.cli`)."""
