@@ -1,0 +1,1 @@
+"""One module per derivation family, named after the function it defines."""

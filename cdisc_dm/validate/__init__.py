@@ -1,0 +1,1 @@
+"""Conformance validation of SDTM/ADaM packages with CDISC CORE-format rules."""
