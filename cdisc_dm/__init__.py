@@ -20,6 +20,7 @@ from .errors import (
     UsageError,
 )
 from .report import Issue, Report
+from .study import Study, load_study
 
 __all__ = [
     "__version__",
@@ -28,6 +29,8 @@ __all__ = [
     "Variable",
     "ValueLevel",
     "Issue",
+    "Study",
+    "load_study",
     "Report",
     "CdiscDmError",
     "UsageError",

@@ -66,7 +66,7 @@ class ValidationResult:
     ct_version: str | None
     tool_version: str
     started: str  # ISO 8601 (from the run manifest or an option, for deterministic reports)
-    duration_seconds: float
+    duration_seconds: float | None  # None in reproducible runs: wall-clock time kept out of report files
     datasets: list[DatasetInfo] = field(default_factory=list)
     rules: list[RuleResult] = field(default_factory=list)
     define: str | None = None

@@ -219,7 +219,7 @@ def _header(result: ValidationResult, by_status: dict[str, list[RuleResult]]) ->
         ("Define-XML", result.define or "none"),
         ("Tool", f"cdisc_dm {result.tool_version}"),
         ("Started", result.started),
-        ("Duration", f"{result.duration_seconds:.1f} s"),
+        ("Duration", "not recorded (reproducible run)" if result.duration_seconds is None else f"{result.duration_seconds:.1f} s"),
         ("Datasets", f"{len(result.datasets):,}"),
         ("Rules", f"{sum(n.values()):,} run: {n['passed']:,} passed, {n['failed']:,} failed, "
                   f"{n['error']:,} execution error{'s' if n['error'] != 1 else ''}, {n['skipped']:,} skipped"),
