@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .assert_data import DerivationError
 from .compute_tis import TIS_MEASURES
 
 __all__ = ["compute_imacs_doi", "IMPROVED_PCT", "WORSENED_PCT"]
@@ -36,7 +37,7 @@ def compute_imacs_doi(improvement_pct: pd.DataFrame) -> pd.Series:
     """True/False/NA per row from the six measures' percent improvement (columns named as in TIS)."""
     missing = [m for m in TIS_MEASURES if m not in improvement_pct.columns]
     if missing:
-        raise ValueError(f"compute_imacs_doi: columns {missing} missing; expected all of {list(TIS_MEASURES)}")
+        raise DerivationError(f"compute_imacs_doi: columns {missing} missing; expected all of {list(TIS_MEASURES)}")
     pct = np.round(improvement_pct[list(TIS_MEASURES)].to_numpy(dtype="float64", na_value=np.nan), 10)
     known = ~np.isnan(pct)
     improved = np.where(known, pct >= IMPROVED_PCT, False)
@@ -56,3 +57,9 @@ def compute_imacs_doi(improvement_pct: pd.DataFrame) -> pd.Series:
     result[surely_true] = True
     result[surely_false] = False
     return pd.Series(result, index=improvement_pct.index, dtype="object")
+
+
+compute_imacs_doi.method = (
+    "IMACS 2004 DOI: improved when >= 3 of the 6 core set measures improve by >= 20%, no more than 2 worsen by "
+    ">= 25%, and MMT-8 is not among the worsened; missing when a missing measure could change the answer."
+)

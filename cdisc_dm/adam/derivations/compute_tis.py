@@ -45,6 +45,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .assert_data import DerivationError
+
 __all__ = [
     "TIS_MEASURES",
     "TIS_POINTS",
@@ -82,7 +84,7 @@ _CATEGORIES = (("MAJOR", 60.0), ("MODERATE", 40.0), ("MINIMAL", 20.0))
 
 def _check_measure(measure: str) -> None:
     if measure not in TIS_POINTS:
-        raise ValueError(f"unknown TIS measure {measure!r}; expected one of {', '.join(TIS_POINTS)}")
+        raise DerivationError(f"unknown TIS measure {measure!r}; expected one of {', '.join(TIS_POINTS)}")
 
 
 def compute_improvement_pct(base, aval, measure: str) -> np.ndarray:
@@ -127,9 +129,9 @@ def compute_tis(base: pd.DataFrame, aval: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [m for m in TIS_MEASURES if m not in base.columns or m not in aval.columns]
     if missing:
-        raise ValueError(f"compute_tis: columns {missing} missing from base/aval; expected all of {list(TIS_MEASURES)}")
+        raise DerivationError(f"compute_tis: columns {missing} missing from base/aval; expected all of {list(TIS_MEASURES)}")
     if not base.index.equals(aval.index):
-        raise ValueError("compute_tis: base and aval must have the same index (one row per subject and visit)")
+        raise DerivationError("compute_tis: base and aval must have the same index (one row per subject and visit)")
     out = pd.DataFrame(index=base.index)
     points = []
     for measure in TIS_MEASURES:  # six measures: a loop over columns, not rows
@@ -159,3 +161,18 @@ def compute_tis_category(tis) -> pd.Series:
     cat = np.select(conds, labels, default="NONE").astype(object)
     cat[np.isnan(t)] = None
     return pd.Series(cat, dtype="object")
+
+
+compute_improvement_pct.method = (
+    "Percent improvement = (AVAL - BASE) / BASE x 100 for MMT-8 and (BASE - AVAL) / BASE x 100 for the other "
+    "core set measures; missing when BASE is 0 or a value is missing."
+)
+compute_tis_points.method = (
+    "Points per core set measure from the 2016 ACR/EULAR table (Aggarwal 2017): buckets <=5, >5-15, >15-25, "
+    ">25-40, >40 % (MMT-8: <=2, >2-10, >10-20, >20-30, >30 %), upper bound inclusive; worsening scores 0."
+)
+compute_tis.method = (
+    "TIS = sum of the 2016 ACR/EULAR points of the six core set measures; a zero baseline scores 0; missing when "
+    "any component is missing."
+)
+compute_tis_category.method = "TIS category: MAJOR >= 60, MODERATE >= 40, MINIMAL >= 20, else NONE (adult thresholds)."
