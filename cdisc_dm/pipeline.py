@@ -5,7 +5,8 @@ IL-2 study's export and then runs. Stages are the public functions of each room 
 principle 2); this module only sequences them and collects their results. The run folder::
 
     out/raw/            (demo only) the synthetic EDC and lab export
-    out/sdtm/           the SDTM package (XPT + Dataset-JSON), with trial design datasets
+    out/sdtm/           the SDTM package (XPT + Dataset-JSON), with trial design datasets, its
+                        define.xml + define.html, and metadata.json (the metadata that ran)
     out/reports/        issues, reconciliation, dropped records, validation.{json,html,xlsx}
     out/lineage.csv     where every output record came from
     out/manifest.json   tool version, spec hashes, input and output hashes
@@ -18,11 +19,20 @@ Example::
 from __future__ import annotations
 
 import sys
+import time
+from datetime import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from .convert import DEFAULT_CREATED, ConvertResult, convert
+from .dataset import Package
+from .io.define import build_define, dump_package_metadata, write_define
+from .io.define_check import check_define_against_data, validate_define_xsd
+from .io.define_html import render_define_html
+from .mapping.plan import default_ct
+from .report import Report
+from .study import load_study
 from .validate import validate
 from .validate.reports import format_console_summary, write_reports
 from .validate.results import ValidationResult
@@ -33,10 +43,23 @@ Progress = Callable[[str], None]
 
 
 @dataclass
+class DefineOutcome:
+    path: Path
+    html: Path
+    xsd_errors: list[str]
+    report: Report  # define-vs-data consistency findings
+
+    def summary(self) -> dict:
+        return {"define": str(self.path), "xsd_errors": len(self.xsd_errors),
+                "consistency": {s: self.report.count(s) for s in ("error", "warning", "notice")}}
+
+
+@dataclass
 class RunResult:
     out_dir: Path
     convert: ConvertResult
     validation: ValidationResult
+    define: DefineOutcome | None = None
     synth: object | None = None  # SynthSummary for demo runs
 
     @property
@@ -45,6 +68,8 @@ class RunResult:
 
     def summary(self) -> dict:
         out = {"out_dir": str(self.out_dir), "sdtm": self.convert.summary(), "validation": self.validation.counts()}
+        if self.define is not None:
+            out["define"] = self.define.summary()
         if self.synth is not None:
             out["synth"] = self.synth.as_dict()
         return out
@@ -55,6 +80,19 @@ def _relative(file: str, base: Path) -> str:
         return Path(file).resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return file
+
+
+def write_package_define(package: Package, folder: Path, *, study, ct, created: str) -> DefineOutcome:
+    """define.xml + define.html + metadata.json next to the datasets they describe, then check them.
+
+    The define sits in the package folder (as in a submission's tabulations folder) so that each
+    def:leaf href (``dm.xpt``) resolves.
+    """
+    stamp = datetime.fromisoformat(created)
+    dump_package_metadata(package, folder / "metadata.json", created=stamp)
+    path = write_define(build_define(package, study=study, ct=ct, created=stamp), folder / "define.xml")
+    html = render_define_html(path, folder / "define.html")
+    return DefineOutcome(path, html, validate_define_xsd(path), check_define_against_data(path, package, ct=ct))
 
 
 def _say(progress: Progress | None, text: str) -> None:
@@ -81,17 +119,22 @@ def run(
 
     _say(progress, f"convert: {raw_dir} -> {out_dir / 'sdtm'}")
     converted = convert(raw_dir, study, out_dir, formats=formats, created=created, progress=on_domain)
+    _say(progress, f"define: {out_dir / 'sdtm' / 'define.xml'}")
+    define = write_package_define(converted.package, out_dir / "sdtm", study=load_study(study),
+                                  ct=default_ct(converted.plan.folder), created=created)
     _say(progress, f"validate: {out_dir / 'sdtm'}")
-    validation = validate(out_dir / "sdtm", rules=list(rules), started=created)
+    t0 = time.perf_counter()
+    validation = validate(out_dir / "sdtm", rules=list(rules), started=created, define=define.path)
+    seconds = time.perf_counter() - t0
     # The report files must be byte-identical for the same inputs: record the package path relative
     # to the run folder and keep wall-clock time out of them (it is printed, not written).
-    seconds = validation.duration_seconds
     validation.path = "sdtm"
     validation.datasets = [replace(d, file=_relative(d.file, out_dir)) for d in validation.datasets]
+    validation.define = _relative(str(define.path), out_dir)
     validation.duration_seconds = None
     write_reports(validation, out_dir / "reports", ("json", "html", "xlsx"))
     _say(progress, f"  {len(validation.rules)} rules in {seconds:.1f} s")
-    return RunResult(out_dir=out_dir, convert=converted, validation=validation)
+    return RunResult(out_dir=out_dir, convert=converted, validation=validation, define=define)
 
 
 def demo(
@@ -133,6 +176,12 @@ def describe(result: RunResult) -> str:
         f"data findings: {issues['error']} errors, {issues['warning']} warnings; "
         f"all raw records accounted for: {'yes' if conv['all_raw_records_accounted'] else 'NO'}"
     )
+    if result.define is not None:
+        d = result.define
+        lines.append(
+            f"define.xml: {'XSD-valid' if not d.xsd_errors else f'{len(d.xsd_errors)} XSD errors'}; "
+            f"define vs data: {d.report.count('error')} errors, {d.report.count('warning')} warnings"
+        )
     lines.append(format_console_summary(result.validation))
     lines.append(f"run folder: {result.out_dir}")
     return "\n".join(lines)
