@@ -1,0 +1,31 @@
+"""``copy``: a raw value unchanged (blanks stripped), Define origin Collected.
+
+Example::
+
+    AETERM: {copy: ae.AETERM}
+    AETERM: {copy: {from: ae.AETERM, upper: true}}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..context import Context
+from ..params import Ref
+from ..registry import register
+from ._text import clean_text
+
+
+@dataclass(frozen=True)
+class CopyParams:
+    __shorthand__ = "source"
+    source: Ref = field(metadata={"key": "from", "doc": "the raw column (alias.COLUMN) or an earlier variable"})
+    upper: bool = field(default=False, metadata={"doc": "upper-case the text"})
+
+
+@register("copy", CopyParams, origin="Collected", method="Copied from {source}.")
+def copy(ctx: Context, p: CopyParams) -> pd.Series:
+    """Copy a collected value as it is (surrounding blanks removed)."""
+    out = clean_text(ctx.column(p.source))
+    return out.str.upper() if p.upper else out

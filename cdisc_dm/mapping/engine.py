@@ -1,0 +1,512 @@
+"""Run a :class:`~cdisc_dm.mapping.plan.Plan` on a raw export: records, variables, datasets.
+
+For each dataset spec, in plan order (DM first, its reference dates feed --DY/EPOCH/LOBXFL):
+
+1. check every form and raw column the spec reads exists in the export (SpecError naming the
+   spec line and the raw file, before any mapping runs);
+2. form the records (one per source row, a stack of several forms, or a melt of a wide form
+   to one record per test), join one-per-key sources, drop records by ``filter``/``keep``
+   (each drop with its reason, for reconciliation);
+3. compute the variables in spec order — each step fills only values still missing, under its
+   ``when`` — then ``seq`` steps last (they follow the spec's sort keys);
+4. put the result into a Dataset with standard metadata and Define origins/methods, route
+   ``supp`` variables to SUPP--, and record lineage (raw file and row per output record).
+
+Example::
+
+    result = run_plan(load_plan("il2dm"), read_raw("export/"), load_study("il2dm"))
+    result.package["DM"].data.head()
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset, Package
+from ..errors import SpecError, StandardsError
+from ..report import Issue, Report
+from . import registry
+from .algorithms._text import TEXT, clean_text
+from .condition import SOURCE_COLUMN, evaluate
+from .context import FILE_COLUMN, FORM_COLUMN, ROW_COLUMN, Context
+from .params import Where, suggest
+from .plan import Plan, display_path, step_refs
+from .spec import REC, DatasetSpec, VariableSpec
+
+__all__ = ["run_plan", "MappingResult", "check_raw", "LINEAGE_COLUMNS", "DROPPED_COLUMNS"]
+
+LINEAGE_COLUMNS = ["dataset", "record", "form", "file", "row", "spec"]
+DROPPED_COLUMNS = ["dataset", "source", "form", "file", "row", "reason", "detail"]
+
+
+@dataclass
+class MappingResult:
+    package: Package
+    report: Report
+    lineage: pd.DataFrame  # one row per output record: dataset, record (1-based), form, file, row, spec
+    dropped: pd.DataFrame  # one row per raw record not mapped into a dataset, with the reason
+    used: dict[tuple[str, str], int] = field(default_factory=dict)  # (dataset, form) -> raw records mapped
+    forms_in: dict[str, tuple[str, int]] = field(default_factory=dict)  # form -> (file, raw records)
+    record_forms: dict[str, list[str]] = field(default_factory=dict)  # dataset -> forms forming its records
+    read_forms: set[str] = field(default_factory=set)  # every form a spec reads
+
+
+def _raw_file_name(raw: Any, table: Any) -> str:
+    try:
+        return str(Path(table.file).relative_to(raw.root)) if Path(raw.root).is_dir() else Path(table.file).name
+    except ValueError:
+        return str(table.file)
+
+
+def check_raw(plan: Plan, raw: Any) -> None:
+    """SpecError for the first form or column a spec reads that the export does not have."""
+    for spec in plan.specs:
+        for src in spec.sources.values():
+            if src.form not in raw:
+                hint = suggest(src.form, list(raw.tables))
+                raise SpecError(
+                    f"unknown form '{src.form}': the raw export {raw.root} has no such table",
+                    src.where.location(),
+                    hint=f"did you mean '{hint}'?" if hint else f"tables: {', '.join(sorted(raw.tables))}",
+                )
+    for use in plan.column_uses():
+        table = raw[use.form]
+        if use.column not in table.data.columns:
+            hint = suggest(use.column, table.columns)
+            raise SpecError(
+                f"raw column '{use.column}' not found in form {use.form} ({table.file})",
+                use.where.location(),
+                hint=f"did you mean '{hint}'?" if hint else f"columns: {', '.join(table.columns)}",
+            )
+
+
+class _Drops:
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, dataset: str, source: str, frame: pd.DataFrame, mask: np.ndarray, reason: str,
+            detail: str | np.ndarray = "") -> None:
+        """Record the raw records of ``frame`` under ``mask`` as dropped, with a reason (and a per-record detail)."""
+        if not mask.any():
+            return
+        sub = frame.loc[mask]
+        self.parts.append(pd.DataFrame({
+            "dataset": dataset, "source": sub[SOURCE_COLUMN].to_numpy() if SOURCE_COLUMN in sub else source, "form": sub[FORM_COLUMN].to_numpy(), "file": sub[FILE_COLUMN].to_numpy(),
+            "row": sub[ROW_COLUMN].to_numpy(dtype="int64"), "reason": reason, "detail": detail,
+        }))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in DROPPED_COLUMNS})
+        return pd.concat(self.parts, ignore_index=True)[DROPPED_COLUMNS]
+
+
+def _source_frame(alias: str, table: Any, file_name: str, columns: list[str]) -> pd.DataFrame:
+    frame = table.data[columns].add_prefix(f"{alias}.")
+    frame[ROW_COLUMN] = np.asarray(table.rows, dtype="int64")
+    frame[FILE_COLUMN] = file_name
+    frame[FORM_COLUMN] = table.name
+    frame[SOURCE_COLUMN] = alias
+    return frame.reset_index(drop=True)
+
+
+def _with_rec(frame: pd.DataFrame, alias: str, columns: list[str]) -> pd.DataFrame:
+    extra = {f"{REC}.{c}": frame[f"{alias}.{c}"] for c in columns}
+    return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1) if extra else frame
+
+
+def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str) -> pd.DataFrame:
+    """One record per row x test: the test's attributes as ``<as>.ATTR``, its raw value as ``<as>.value``."""
+    parts = []
+    for i, test in enumerate(tests):
+        attrs = {f"{melt_as}.{k}": v for k, v in test.items()}
+        attrs[f"{melt_as}.value"] = base[f"{alias}.{test['column']}"]
+        part = pd.concat([base, pd.DataFrame(attrs, index=base.index)], axis=1)
+        part["_test"] = i
+        part["_pos"] = np.arange(len(base))
+        parts.append(part)
+    melted = pd.concat(parts, ignore_index=True)
+    # raw order first, then test order, so a subject's records stay together
+    melted = melted.sort_values(["_pos", "_test"], kind="mergesort").drop(columns=["_pos", "_test"])
+    return melted.reset_index(drop=True)
+
+
+def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols: dict[str, list[str]]) -> pd.DataFrame:
+    rec = spec.records
+    aliases = rec.sources
+    # rec.X: the record's own raw row; for a stack, the columns every stacked form has
+    common = [c for c in raw_cols[aliases[0]] if all(c in raw_cols[a] for a in aliases[1:])]
+    parts = []
+    for a in aliases:
+        frame = _with_rec(sources[a], a, common)
+        parts.append(_melt(frame, a, rec.melts[a], rec.melt_as) if a in rec.melts else frame)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _origin_of(v: VariableSpec) -> str:
+    """Define-XML origin: the spec's override, else the algorithm's; a variable assembled from
+    conditions or from algorithms of different origins is Derived (its method lists the steps)."""
+    if v.origin:
+        return v.origin
+    algos = registry.algorithms()
+    origins = {algos[s.algorithm].origin for s in v.steps}
+    conditional = any(s.when is not None for s in v.steps)
+    if len(origins) == 1 and (not conditional or origins == {"Collected"}):
+        return origins.pop()
+    return "Derived"
+
+
+def _overrides(spec: DatasetSpec, v: VariableSpec) -> dict:
+    algos = registry.algorithms()
+    origin = _origin_of(v)
+    over: dict[str, Any] = {"origin": origin, "method_name": "+".join(dict.fromkeys(s.algorithm for s in v.steps))}
+    methods = []
+    for s in v.steps:
+        text = algos[s.algorithm].describe(s.params)
+        if text and s.when is not None:
+            text = f"Where {s.when.to_text()}: {text[0].lower()}{text[1:]}"
+        if text:
+            methods.append(text)
+    if origin == "Derived" and methods:
+        # several steps fill in priority order: each later one only where the earlier left a gap
+        over["method"] = " Otherwise: ".join(methods)
+    if origin == "Collected":
+        refs = [r for s in v.steps for r in step_refs(s.params)]
+        raw_refs = []
+        for r in refs:
+            alias, dot, col = r.partition(".")
+            if dot and alias in spec.sources:
+                raw_refs.append(f"{spec.sources[alias].form}.{col}")
+            elif dot and alias == REC:
+                raw_refs.extend(f"{spec.sources[a].form}.{col}" for a in spec.records.sources)
+        if raw_refs:
+            over["source"] = ", ".join(dict.fromkeys(raw_refs))
+    codelists = [s.params.codelist for s in v.steps if s.algorithm == "ct"]
+    if codelists:  # the codelist the values were mapped to is the one Define-XML must show
+        over["codelist"] = codelists[0]
+    if v.comment:
+        over["comment"] = v.comment
+    if v.label:
+        over["label"] = v.label
+    return over
+
+
+def _to_type(ctx: Context, values: pd.Series, vtype: str | None) -> pd.Series:
+    if vtype == "Num":
+        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            return values.astype("float64")
+        text = clean_text(values)
+        num = pd.to_numeric(text, errors="coerce")
+        bad = (text.notna() & num.isna()).to_numpy()
+        ctx.issues_by_value("MAP-NUM", "value {value!r} is not a number but the variable is numeric ({count} records, raw rows {rows})", bad, text)
+        return num.astype("float64")
+    if pd.api.types.is_float_dtype(values.dtype):
+        whole = values.notna() & (values == np.floor(values))
+        text = values.astype("str")
+        return text.where(~whole, values.astype("Int64").astype("str")).mask(values.isna())
+    return values.astype(TEXT)
+
+
+def _run_variable(ctx: Context, spec: DatasetSpec, v: VariableSpec) -> pd.Series:
+    algos = registry.algorithms()
+    frame = ctx.frame
+    result: pd.Series | None = None
+    for step in v.steps:
+        cond = evaluate(step.when, frame)
+        missing = np.ones(len(frame), dtype=bool) if result is None else result.isna().to_numpy()
+        mask = cond & missing
+        if result is not None and not mask.any():
+            continue
+        ctx.mask, ctx.target, ctx.spec_line = mask, v.name, f"{step.where.file}:{step.where.line}"
+        values = algos[step.algorithm].fn(ctx, step.params)
+        if result is None:
+            result = values.where(pd.Series(mask, index=frame.index))
+        else:
+            if result.dtype != values.dtype and not (pd.api.types.is_float_dtype(result.dtype) and pd.api.types.is_float_dtype(values.dtype)):
+                result = result.astype(object)
+                values = values.astype(object)
+            result = result.where(~pd.Series(mask, index=frame.index), values)
+    ctx.mask = None
+    return result
+
+
+def _join_text(frame: pd.DataFrame, sep: str, missing: str | None = "") -> pd.Series:
+    """Row-wise text of several columns joined by ``sep``, vectorized.
+
+    ``missing`` stands in for a missing part; None makes the whole result missing (join keys:
+    a record without a key joins nothing).
+    """
+    cols = [frame[c].astype("str") for c in frame.columns]
+    if missing is not None:
+        cols = [c.fillna(missing) for c in cols]
+    return cols[0].str.cat(cols[1:], sep=sep, na_rep=None) if len(cols) > 1 else cols[0]
+
+
+def _dup_keys(ctx: Context, frame: pd.DataFrame, keys: list[str], dataset: str) -> None:
+    if not keys or not all(k in frame for k in keys):
+        return
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if dup.any():
+        label = pd.Series(pd.NA, index=frame.index, dtype="str")
+        label[dup] = _join_text(frame.loc[dup, keys], " / ")
+        ctx.target = ", ".join(keys)
+        ctx.issues_by_value("MAP-DUPKEY", f"{dataset} key ({', '.join(keys)}) = {{value}} occurs {{count}} times (raw rows {{rows}}); a key must identify one record",
+                            dup, label)
+
+
+def _join_sources(spec: DatasetSpec, records: pd.DataFrame, sources: dict[str, pd.DataFrame], ctx: Context,
+                  drops: _Drops) -> pd.DataFrame:
+    """Left-join every one-per-key source to the records (a many-to-one lookup, never a fan-out)."""
+    for alias, src in spec.sources.items():
+        if not src.join or alias in spec.records.sources:
+            continue
+        right = sources[alias]
+        keys_r = [f"{alias}.{k}" for k in src.join]
+        keys_l = [f"{REC}.{k}" for k in src.join]
+        right_keys = right[keys_r].apply(lambda s: clean_text(s)).astype("str")
+        dup = right_keys.duplicated(keep="first").to_numpy()
+        if dup.any():
+            ctx.target = ", ".join(src.join)
+            label = _join_text(right_keys, " / ")
+            ctx.issues_by_value("MAP-JOIN-DUPLICATE", f"form {src.form} has several records for join key {{value}} (raw rows {{rows}}); the first is used and the others are not mapped into {spec.dataset}",
+                                right_keys.duplicated(keep=False).to_numpy(), label, frame=right)
+            drops.add(spec.dataset, alias, right, dup, f"duplicate join key in form {src.form}: an earlier record was used")
+            right = right.loc[~dup]
+            right_keys = right_keys.loc[~dup]
+        left_keys = records[keys_l].apply(lambda s: clean_text(s)).astype("str")
+        lk = _join_text(left_keys, "\x1f", missing=None)
+        rk = _join_text(right_keys, "\x1f", missing=None)
+        matched = rk.isin(set(lk.dropna())).to_numpy()
+        drops.add(spec.dataset, alias, right, ~matched, f"no {spec.dataset} record to join to (join on {', '.join(src.join)})")
+        if (~matched).any():
+            ctx.target = ", ".join(src.join)
+            ctx.issues_by_value("MAP-JOIN-ORPHAN", f"form {src.form} record with {', '.join(src.join)} = {{value}} has no matching record in {spec.dataset}'s records (raw rows {{rows}})",
+                                ~matched, rk, frame=right, severity="warning")
+        pos = pd.Series(np.arange(len(right)), index=rk.to_numpy())
+        take = lk.map(pos).to_numpy(dtype="float64", na_value=np.nan)
+        cols = [c for c in right.columns if c.startswith(f"{alias}.")]
+        joined = right[cols].reset_index(drop=True).reindex(pd.Index(np.where(np.isnan(take), -1, take).astype(int)))
+        joined.index = records.index
+        records = pd.concat([records, joined], axis=1)
+    return records
+
+
+def _prepare(spec: DatasetSpec, plan: Plan, raw: Any, study: Any, ct: Any, ig: Any, report: Report,
+             reference: pd.DataFrame | None, drops: _Drops) -> "_Work":
+    # 1. sources, with their filters
+    sources: dict[str, pd.DataFrame] = {}
+    raw_cols: dict[str, list[str]] = {}
+    files: dict[str, str] = {}
+    # only the raw columns the spec reads travel through the engine (cost grows with them)
+    needed: dict[str, set[str]] = {}
+    for use in plan.column_uses():
+        if use.dataset == spec.dataset:
+            needed.setdefault(use.alias, set()).add(use.column)
+    for alias, src in spec.sources.items():
+        table = raw[src.form]
+        files[alias] = _raw_file_name(raw, table)
+        raw_cols[alias] = [str(c) for c in table.data.columns if str(c) in needed.get(alias, ())]
+        frame = _source_frame(alias, table, files[alias], raw_cols[alias])
+        if spec.records.distinct and alias in spec.records.sources:
+            # a record repeating an earlier one in every column (a resent lab record, say) is
+            # dropped with a reason naming the record it repeats; the whole raw row is compared
+            dup = table.data.duplicated(keep="first").to_numpy()
+            if dup.any():
+                first_row = table.data.groupby(list(table.data.columns), dropna=False, sort=False).ngroup().to_numpy()
+                row_of_group = pd.Series(np.asarray(table.rows)[~dup], index=first_row[~dup])
+                ctx_tmp = Context(frame, spec.dataset, spec.file, report, target="(all columns)",
+                                  spec_line=f"{spec.records.where.file}:{spec.records.where.line}")
+                firsts = pd.Series(row_of_group.reindex(first_row).to_numpy(), index=frame.index).astype("Int64").astype("str")
+                ctx_tmp.issues_by_value("MAP-DUPLICATE-RECORD", f"form {src.form}: {{count}} raw records repeat an earlier record in every column "
+                                        f"(raw rows {{rows}}); not mapped again (reports/dropped.csv names the record each repeats)",
+                                        dup, pd.Series("", index=frame.index), severity="warning")
+                drops.add(spec.dataset, alias, frame, dup, "exact duplicate of an earlier raw record",
+                          detail=("repeats raw row " + firsts).to_numpy()[dup])
+                frame = frame.loc[~dup].reset_index(drop=True)
+        if src.filter is not None:
+            keep = evaluate(src.filter, frame)
+            if alias in spec.records.sources:
+                drops.add(spec.dataset, alias, frame, ~keep, src.reason or f"filtered out by source '{alias}' filter ({src.where.file}:{src.where.line})")
+            frame = frame.loc[keep].reset_index(drop=True)
+        sources[alias] = frame
+    # 2. records, joins, keep
+    records = _form_records(spec, sources, raw_cols)
+    ctx = Context(records, spec.dataset, spec.file, report, study=study, ct=ct, synonyms=plan.synonyms, reference=reference,
+                  sources=sources, functions=plan.functions, sort=spec.sort)
+    records = _join_sources(spec, records, sources, ctx, drops)
+    if spec.records.keep is not None:
+        keep = evaluate(spec.records.keep, records)
+        reason = spec.records.reason or f"records 'keep' condition not met ({spec.records.where.file}:{spec.records.where.line})"
+        # a raw row is dropped only when none of its records is kept (a melted row has several)
+        any_kept = pd.Series(keep).groupby([records[FORM_COLUMN].to_numpy(), records[ROW_COLUMN].to_numpy()]).transform("any").to_numpy()
+        first = ~records.duplicated([FORM_COLUMN, ROW_COLUMN]).to_numpy()
+        drops.add(spec.dataset, "", records, ~any_kept & first, reason)
+        records = records.loc[keep].reset_index(drop=True)
+    ctx.frame = records
+    # 3. variables; the late ones (epoch needs SE, seq needs every sort key) wait for _finish
+    try:
+        domain_meta = ig.domain(spec.dataset)
+    except (StandardsError, KeyError):  # a sponsor dataset unknown to the IG: no types to apply
+        domain_meta = None
+    types = {v.name: v.type for v in domain_meta.variables} if domain_meta is not None else {}
+    work = _Work(spec, ctx, types)
+    for v in spec.variables:
+        if not _is_late(v):
+            _compute(work, v)
+    return work
+
+
+_LATE = ("epoch", "seq")  # in this order: a sort key may be EPOCH
+
+
+def _is_late(v: VariableSpec) -> bool:
+    return any(s.algorithm in _LATE for s in v.steps)
+
+
+@dataclass
+class _Work:
+    spec: DatasetSpec
+    ctx: Context
+    types: dict[str, str]
+
+
+def _compute(work: _Work, v: VariableSpec) -> None:
+    ctx = work.ctx
+    values = _run_variable(ctx, work.spec, v)
+    ctx.target = v.name
+    ctx.frame[v.name] = _to_type(ctx, values, work.types.get(v.name) if v.supp is None else None)
+
+
+def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Dataset], pd.DataFrame, dict]:
+    spec, ctx = work.spec, work.ctx
+    ctx.se = se
+    for algo in _LATE:
+        for v in spec.variables:
+            if any(s.algorithm == algo for s in v.steps):
+                _compute(work, v)
+    # 4. order, datasets, lineage: from here on only the variables and the lineage columns count
+    keep_cols = [v.name for v in spec.variables] + [ROW_COLUMN, FILE_COLUMN, FORM_COLUMN, SOURCE_COLUMN]
+    frame = ctx.frame[keep_cols]
+    if spec.sort:
+        order = frame[list(spec.sort)].reset_index(drop=True).sort_values(list(spec.sort), kind="mergesort", na_position="last").index.to_numpy()
+        frame = frame.iloc[order].reset_index(drop=True)
+    ctx.frame = frame
+    _dup_keys(ctx, frame, list(spec.keys), spec.dataset)
+    out_vars = [v for v in spec.variables if not v.name.startswith("_") and v.supp is None]
+    overrides = {v.name: _overrides(spec, v) for v in out_vars}
+    from ..standards import build_dataset
+
+    data = frame[[v.name for v in out_vars]].copy()
+    ds = build_dataset(spec.dataset, data, overrides=overrides)
+    if spec.description:
+        ds.comment = spec.description
+    spec_line = f"{spec.records.where.file}:{spec.records.where.line}"
+    lineage = pd.DataFrame({
+        "dataset": spec.dataset, "record": np.arange(1, len(frame) + 1), "form": frame[FORM_COLUMN].to_numpy(),
+        "file": frame[FILE_COLUMN].to_numpy(), "row": frame[ROW_COLUMN].to_numpy(dtype="int64"), "spec": spec_line,
+    })
+    datasets = [ds]
+    supp_vars = [v for v in spec.variables if v.supp is not None]
+    lineages = [lineage]
+    if supp_vars:
+        from ..sdtm.suppqual import SuppColumn, build_suppqual
+
+        cols = [SuppColumn(v.name, v.supp.qnam, v.supp.qlabel, _origin_of(v), v.supp.qeval, v.supp.idvar) for v in supp_vars]
+        supp_frame, pos = build_suppqual(frame, spec.dataset, cols)
+        supp = build_dataset(f"SUPP{spec.dataset}", supp_frame)
+        datasets.append(supp)
+        lineages.append(pd.DataFrame({
+            "dataset": f"SUPP{spec.dataset}", "record": np.arange(1, len(supp_frame) + 1), "form": frame[FORM_COLUMN].to_numpy()[pos],
+            "file": frame[FILE_COLUMN].to_numpy()[pos], "row": frame[ROW_COLUMN].to_numpy(dtype="int64")[pos],
+            "spec": spec_line,
+        }))
+    used: dict = {}
+    for alias in spec.records.sources:
+        form = spec.sources[alias].form
+        sel = frame[FORM_COLUMN] == raw[form].name
+        used[(spec.dataset, form)] = int(frame.loc[sel, ROW_COLUMN].nunique())
+    return datasets, pd.concat(lineages, ignore_index=True), used
+
+
+_SE_INPUTS = ("DM", "EX", "DS")
+
+
+def _build_se(works: dict[str, _Work], study: Any, report: Report) -> Dataset | None:
+    """SE from the mapped DM, EX and DS (the study helper's build_se), for EPOCH."""
+    if "DM" not in works or "EX" not in works:
+        return None
+    from ..sdtm.se import build_se
+
+    def cols(name: str) -> pd.DataFrame | None:
+        if name not in works:
+            return None
+        frame = works[name].ctx.frame
+        return frame[[c for c in frame.columns if "." not in c and not c.startswith("_")]]
+
+    return build_se(cols("DM"), cols("EX"), cols("DS"), study, report=report)
+
+
+def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None,
+             progress: Callable[[str, int, float], None] | None = None) -> MappingResult:
+    """Map a raw export with a plan; data problems are Issues in the result's report."""
+    from .plan import default_ct
+
+    if ig is None:
+        from ..standards import load_sdtmig
+
+        ig = load_sdtmig()
+    if ct is None:
+        ct = default_ct(plan.folder)
+    check_raw(plan, raw)
+    report = Report()
+    package = Package("SDTMIG 3.4")
+    drops = _Drops()
+    lineages = []
+    used: dict = {}
+    reference = None
+    # DM, EX and DS first: SE is built from them and EPOCH of every dataset needs SE. Every other
+    # dataset is then mapped and finished one at a time, so only one working frame is in memory.
+    needs_se = any(_is_late(v) and any(s.algorithm == "epoch" for s in v.steps) for sp in plan.specs for v in sp.variables)
+    first = [sp for sp in plan.specs if sp.dataset in _SE_INPUTS]
+    rest = [sp for sp in plan.specs if sp.dataset not in _SE_INPUTS]
+
+    def emit(name: str, work: _Work, se_data: pd.DataFrame | None, seconds: float) -> None:
+        t0 = time.perf_counter()
+        datasets, lineage, u = _finish(work, raw, se_data)
+        for ds in datasets:
+            package.add(ds)
+        lineages.append(lineage)
+        used.update(u)
+        if progress is not None:
+            progress(name, len(datasets[0].data), seconds + time.perf_counter() - t0)
+
+    works: dict[str, _Work] = {}
+    timing: dict[str, float] = {}
+    for spec in first:
+        t0 = time.perf_counter()
+        works[spec.dataset] = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops)
+        if spec.dataset == "DM":
+            reference = works["DM"].ctx.frame
+        timing[spec.dataset] = time.perf_counter() - t0
+    se = _build_se(works, study, report) if needs_se else None
+    se_data = se.data if se is not None else None
+    if se is not None:
+        package.add(se)
+    for name, work in works.items():
+        emit(name, work, se_data, timing[name])
+    works.clear()
+    for spec in rest:
+        t0 = time.perf_counter()
+        work = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops)
+        emit(spec.dataset, work, se_data, time.perf_counter() - t0)
+        del work
+    forms_in = {name: (_raw_file_name(raw, t), len(t.data)) for name, t in raw.tables.items()}
+    record_forms = {s.dataset: [s.sources[a].form for a in s.records.sources] for s in plan.specs}
+    lineage = pd.concat(lineages, ignore_index=True) if lineages else pd.DataFrame(columns=LINEAGE_COLUMNS)
+    read_forms = {src.form for s in plan.specs for src in s.sources.values()}
+    return MappingResult(package, report, lineage, drops.frame(), used, forms_in, record_forms, read_forms)
