@@ -1,1 +1,33 @@
-"""Conformance validation of SDTM/ADaM packages with CDISC CORE-format rules."""
+"""Conformance validation of SDTM/ADaM packages with CDISC CORE-format rules.
+
+Example::
+
+    from cdisc_dm.validate import validate
+    result = validate("out/sdtm", rules=["/path/to/core-rules"])
+    result.has_errors
+"""
+from __future__ import annotations
+
+from .api import STANDARDS, load_rules, validate
+from .engine import run_rule
+from .harness import HarnessReport, run_rule_tests
+from .results import DatasetInfo, Finding, RuleResult, ValidationResult
+from .rule import Rule, parse_rule
+from .study_data import StudyData, load_study_data
+
+__all__ = [
+    "validate",
+    "load_rules",
+    "run_rule",
+    "run_rule_tests",
+    "HarnessReport",
+    "parse_rule",
+    "Rule",
+    "load_study_data",
+    "StudyData",
+    "STANDARDS",
+    "Finding",
+    "RuleResult",
+    "DatasetInfo",
+    "ValidationResult",
+]

@@ -1,0 +1,148 @@
+"""Vectorized value helpers shared by the operators: emptiness, text and number views, tolerant equality.
+
+Numeric equality uses a RELATIVE TOLERANCE of 1e-9: ``a == b`` when
+``|a - b| <= 1e-9 * max(|a|, |b|)``. Values written by SAS as binary doubles (4.199999999999999)
+and their character rendering ('4.2') therefore compare equal, while any difference a person can
+see in 9 or fewer significant digits still counts (0.1 vs 0.1000001 differ). CORE 0.16 compares
+the raw doubles and reports such pairs; see docs/validation.md.
+
+Example::
+
+    numbers_equal(pd.Series([4.199999999999999]), 4.2)   # [True]
+    as_text(pd.Series([62.0, 1.5]))                      # ["62", "1.5"]
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["cached", "clear_cache", "map_unique", "REL_TOL", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
+
+REL_TOL = 1e-9
+
+
+def is_empty_scalar(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    if isinstance(v, str) and v == "":
+        return True
+    try:
+        return bool(pd.isna(v)) if not isinstance(v, (list, tuple, set, dict, np.ndarray)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def is_empty(s: pd.Series) -> pd.Series:
+    """True where a value is missing: NaN/None or the empty string.
+
+    A value of blanks is NOT empty (CORE reports ``"  "`` in a flag as a value other than 'Y').
+    """
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return s.isna()
+    return cached(s, "empty", lambda x: x.isna() | (x == ""))
+
+
+def _fmt_number(x: float) -> str:
+    if np.isnan(x):
+        return ""
+    if float(x).is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return format(float(f"{x:.12g}"), "g") if abs(x) >= 1e-4 else repr(float(x))
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Values as text; numbers written without trailing zeros (62.0 -> "62"), missing as ""."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.map(lambda b: "true" if b else "false")
+    if pd.api.types.is_numeric_dtype(s):
+        arr = s.to_numpy(dtype=float, na_value=np.nan)
+        # vectorized fast path for whole numbers; the rest go through repr once per distinct value
+        out = pd.Series([""] * len(s), index=s.index, dtype=object)
+        whole = ~np.isnan(arr) & (np.mod(arr, 1) == 0) & (np.abs(arr) < 1e16)
+        out[whole] = pd.Series(arr[whole].astype(np.int64), index=s.index[whole]).astype(str)
+        other = ~np.isnan(arr) & ~whole
+        if other.any():
+            uniq = pd.unique(arr[other])
+            mapping = {u: _fmt_number(u) for u in uniq}
+            out[other] = [mapping[v] for v in arr[other]]
+        return out
+    out = s.astype(object).where(s.notna(), "")
+    if pd.api.types.infer_dtype(out, skipna=False) == "string":  # the usual case: no per-value work
+        return out
+    return out.map(lambda v: v if isinstance(v, str) else (_fmt_number(v) if isinstance(v, float) else str(v)))
+
+
+def to_number(s: pd.Series) -> pd.Series:
+    """Numbers where the value is one (text is parsed), NaN elsewhere."""
+    if pd.api.types.is_bool_dtype(s):
+        return pd.Series(np.nan, index=s.index)
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype(float)
+    text = s.astype(object).where(s.notna(), "")
+    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def is_numeric_like(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return True
+    if isinstance(v, pd.Series):
+        return pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v)
+    return False
+
+
+def numbers_equal(a: pd.Series | float, b: pd.Series | float) -> np.ndarray:
+    """Element-wise equality of floats within the relative tolerance; NaN never equals."""
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (x == y) | (np.abs(x - y) <= REL_TOL * np.maximum(np.abs(x), np.abs(y)))
+
+
+def broadcast(value: Any, index: pd.Index) -> pd.Series:
+    """A scalar or a list-like of the frame's length as a Series on ``index``."""
+    if isinstance(value, pd.Series):
+        return value.reindex(index) if not value.index.equals(index) else value
+    return pd.Series([value] * len(index), index=index, dtype=object)
+
+
+def map_unique(s: pd.Series, fn) -> pd.Series | pd.DataFrame:
+    """Apply a vectorized ``fn`` to the distinct values of ``s`` only and spread the result back.
+
+    Dataset columns repeat few distinct values (dates, codes, units): work is done once per value.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    res = fn(pd.Series(uniques, dtype=object))
+    if isinstance(res, pd.DataFrame):
+        out = res.iloc[codes]
+        out.index = s.index
+        return out
+    return pd.Series(np.asarray(res, dtype=object)[codes] if res.dtype == object else np.asarray(res)[codes], index=s.index)
+
+
+_CACHE: dict[tuple, Any] = {}
+
+
+def cached(s: pd.Series, what: str, fn):
+    """``fn(s)``, memoized for the run when ``s`` is a dataset column in its own record order.
+
+    The engine marks such columns (``attrs["cdisc_dm_key"]``); the same dates are parsed and the
+    same emptiness computed once per run instead of once per rule. ``clear_cache`` ends the run.
+    """
+    key = s.attrs.get("cdisc_dm_key") if s.attrs else None
+    if key is None:
+        return fn(s)
+    full = (*key, what)
+    if full not in _CACHE:
+        _CACHE[full] = fn(s)
+    return _CACHE[full]
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
