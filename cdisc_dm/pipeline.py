@@ -30,8 +30,10 @@ from .dataset import Package
 from .io.define import build_define, dump_package_metadata, write_define
 from .io.define_check import check_define_against_data, validate_define_xsd
 from .io.define_html import render_define_html
+from .mapping.algorithms.value_level import lb_value_level
 from .mapping.plan import default_ct
 from .report import Report
+from .sdtm.ds_value_level import ds_value_level
 from .study import load_study
 from .validate import validate
 from .validate.reports import format_console_summary, write_reports
@@ -120,6 +122,9 @@ def run(
     _say(progress, f"convert: {raw_dir} -> {out_dir / 'sdtm'}")
     converted = convert(raw_dir, study, out_dir, formats=formats, created=created, progress=on_domain)
     _say(progress, f"define: {out_dir / 'sdtm' / 'define.xml'}")
+    # Findings results carry value-level metadata per test code (LB, MB, CP) for the define
+    # and DS.DSDECOD per DSCAT (its codelist depends on the category)
+    converted.package = ds_value_level(lb_value_level(converted.package))
     define = write_package_define(converted.package, out_dir / "sdtm", study=load_study(study),
                                   ct=default_ct(converted.plan.folder), created=created)
     _say(progress, f"validate: {out_dir / 'sdtm'}")

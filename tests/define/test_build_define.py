@@ -15,7 +15,7 @@ from cdisc_dm.io.define_check import validate_define_xsd
 from cdisc_dm.standards import build_dataset, load_sdtmig
 
 from _xml import DEF, all_, one, parse
-from conftest import CREATED, SEQ_METHOD, STUDY, USUBJID_METHOD, make_package
+from define_fixtures import CREATED, SEQ_METHOD, STUDY, USUBJID_METHOD, make_package
 
 
 @pytest.fixture(scope="module")

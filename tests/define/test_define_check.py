@@ -8,7 +8,7 @@ from cdisc_dm.io.define import build_define, write_define
 from cdisc_dm.io.define_check import check_define_against_data, validate_define_xsd
 
 from _xml import DEF, one
-from conftest import CREATED, STUDY, make_package
+from define_fixtures import CREATED, STUDY, make_package
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from cdisc_dm.io.define import build_define, dump_package_metadata, load_package
 from cdisc_dm.io.define_check import validate_define_xsd
 from cdisc_dm.study import load_study
 
-from conftest import CREATED, make_package
+from define_fixtures import CREATED, make_package
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from cdisc_dm.io.define import build_define, write_define
 from cdisc_dm.io.define_html import render_define_html
 
-from conftest import CREATED, STUDY, make_package
+from define_fixtures import CREATED, STUDY, make_package
 
 CHROMIUM = shutil.which("chromium") or (shutil.which("/usr/bin/chromium"))
 

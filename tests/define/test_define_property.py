@@ -10,7 +10,7 @@ from cdisc_dm.io.define import build_define, infer_data_type, write_define
 from cdisc_dm.io.define_check import check_define_against_data
 from cdisc_dm.standards import build_dataset
 
-from conftest import CREATED
+from define_fixtures import CREATED
 
 
 @settings(max_examples=40, deadline=None)

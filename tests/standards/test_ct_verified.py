@@ -31,6 +31,7 @@ SDTM_CODELISTS = [CT.codelist(c["short_name"]) for c in yaml.safe_load(SDTM_YAML
 KNOWN_UNCONFIRMED_IN_USE = {
     ("FRM", "INJECTION, POWDER, LYOPHILIZED, FOR SOLUTION"),  # EXDOSFRM, treatments dosage_form
     ("TCNTRL", "PLACEBO"),  # TS TCNTRL
+    ("QSCAT", "HAQ-DI WITHOUT VAS"),  # qs_haq_tests.csv: value and code not found in the sources read (docs/qs.md)
 }
 
 # TS parameter -> codelist of its value, for the parameters TS codes with CDISC CT.
@@ -130,6 +131,10 @@ def used() -> dict[tuple[str, str], str]:
             out[("LBTESTCD", row["LBTESTCD"])] = out[("LBTEST", row["LBTEST"])] = "lb_tests.csv"
             if row["LBSTRESU"]:
                 out[("UNIT", row["LBSTRESU"])] = "lb_tests.csv LBSTRESU"
+    for tests in sorted((STUDY_DIR / "sdtm").glob("qs_*_tests.csv")):
+        with open(tests, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                out[("QSCAT", row["QSCAT"])] = tests.name
     ex = yaml.safe_load((STUDY_DIR / "sdtm" / "ex.yaml").read_text(encoding="utf-8"))
     out[("FRM", ex["variables"]["EXDOSFRM"]["assign"])] = "ex.yaml EXDOSFRM"
     dm = yaml.safe_load((STUDY_DIR / "sdtm" / "dm.yaml").read_text(encoding="utf-8"))
@@ -141,17 +146,8 @@ def _missing(used, ct) -> dict[tuple[str, str], str]:
     return {key: where for key, where in used.items() if key[1] not in {t.value for t in ct.codelist(key[0]).terms}}
 
 
-@pytest.mark.xfail(strict=True, reason="lb_tests.csv writes LBTEST 'T Lymphocytes'/'B Lymphocytes'; the CDISC "
-                   "submission values are 'T-Lymphocytes'/'B-Lymphocytes' (C122157/C174314): fix lb_tests.csv, "
-                   "then drop this marker")
 def test_every_term_the_study_uses_is_in_the_ct(used, study_ct):
     assert _missing(used, study_ct) == {}
-
-
-def test_only_the_lb_test_names_are_missing(used, study_ct):
-    """Companion of the xfail above: nothing else the study uses is missing from the CT."""
-    missing = _missing(used, study_ct)
-    assert set(missing) <= {("LBTEST", "T Lymphocytes"), ("LBTEST", "B Lymphocytes")}, missing
 
 
 def test_the_unconfirmed_terms_the_study_uses_are_the_known_ones(used, study_ct):
