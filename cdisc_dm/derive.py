@@ -1,0 +1,120 @@
+"""SDTM package -> ADaM datasets, in one call: ``derive(sdtm, study, out_dir)``.
+
+The study's ADaM specs (``mappings/<study>/adam/*.yaml``) are parsed and checked into a plan
+before any data is read; the SDTM package is read (a run folder with ``sdtm/``, a folder of
+``.xpt``/``.json`` files, a :class:`~cdisc_dm.dataset.Package` or a ``ConvertResult``); the plan
+runs; the ADaM package is written to ``out_dir/adam/`` atomically (all files or none) with
+``out_dir/reports/adam-issues.csv`` listing data findings. Example::
+
+    result = derive("run/", "il2dm", "run/", created="2026-01-01T00:00:00")
+    result.package["ADSL"].data["SAFFL"].value_counts()
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from .adam.engine import run_adam_plan
+from .adam.spec import AdamPlan, load_adam_plan
+from .dataset import Package
+from .errors import UsageError
+from .report import Report
+
+__all__ = ["derive", "DeriveResult", "read_sdtm"]
+
+_FORMATS = ("xpt", "json", "ndjson")
+
+
+@dataclass
+class DeriveResult:
+    package: Package
+    report: Report
+    plan: AdamPlan
+    skipped: dict[str, str] = field(default_factory=dict)
+    out_dir: Path | None = None
+    paths: list[Path] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"datasets": {ds.name: len(ds.data) for ds in self.package}, "skipped": dict(self.skipped),
+                "issues": {s: self.report.count(s) for s in ("error", "warning", "notice")},
+                "out_dir": str(self.out_dir) if self.out_dir else None}
+
+
+def _blank_to_na(frame: pd.DataFrame) -> pd.DataFrame:
+    # XPT has no missing value for character variables: a blank is missing (SAS convention)
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col].dtype) or out[col].dtype == object:
+            s = out[col].astype("str")
+            out[col] = s.where(s.str.strip().ne(""), None)
+    return out
+
+
+def read_sdtm(sdtm: str | Path | Package | object) -> dict[str, pd.DataFrame]:
+    """SDTM datasets as frames by upper-case name, from a folder, a Package or a ConvertResult."""
+    if hasattr(sdtm, "package") and isinstance(getattr(sdtm, "package"), Package):
+        sdtm = sdtm.package
+    if isinstance(sdtm, Package):
+        return {ds.name.upper(): _blank_to_na(ds.data) for ds in sdtm}
+    folder = Path(sdtm)
+    if (folder / "sdtm").is_dir():
+        folder = folder / "sdtm"
+    if not folder.is_dir():
+        raise UsageError(f"SDTM folder {folder} does not exist")
+    from .io import read_dataset_json, read_xpt
+
+    frames: dict[str, pd.DataFrame] = {}
+    for path in sorted(folder.glob("*.xpt")):
+        frames[path.stem.upper()] = _blank_to_na(read_xpt(path))
+    # Dataset-JSON only where no XPT exists; other JSON files of the folder (metadata.json, ...) are skipped
+    for path in sorted(folder.glob("*.json")):
+        if path.stem.upper() in frames:
+            continue
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(4096)
+        if '"itemGroupOID"' in head or '"columns"' in head:
+            frames[path.stem.upper()] = _blank_to_na(read_dataset_json(path).data)
+    if not frames:
+        raise UsageError(f"no SDTM datasets (.json or .xpt) in {folder}")
+    return frames
+
+
+def derive(
+    sdtm_dir_or_package: str | Path | Package | object,
+    study: str | Path = "il2dm",
+    out_dir: str | Path | None = None,
+    *,
+    formats: Sequence[str] = ("xpt", "json"),
+    created: str | datetime | None = None,
+) -> DeriveResult:
+    """Derive the study's ADaM datasets; write ``out_dir/adam/`` when ``out_dir`` is given.
+
+    Spec problems raise :class:`~cdisc_dm.errors.SpecError` (file:line:col) before any data is read.
+    """
+    from .convert import _created
+
+    bad = [f for f in formats if f not in _FORMATS]
+    if bad:
+        raise UsageError(f"unknown output format(s) {bad}; choose from {', '.join(_FORMATS)}")
+    stamp = _created(created)
+    plan = load_adam_plan(study)
+    frames = read_sdtm(sdtm_dir_or_package)
+    run = run_adam_plan(plan, frames)
+    result = DeriveResult(run.package, run.report, plan, run.skipped)
+    if out_dir is None:
+        return result
+    from .io import write_package
+
+    out_dir = Path(out_dir)
+    result.paths = list(write_package(run.package, out_dir / "adam", formats=tuple(formats), creation_datetime=stamp))
+    reports = out_dir / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    issues = run.report.to_frame().sort_values(["dataset", "code", "variable", "message"], kind="mergesort", na_position="first")
+    issues.to_csv(reports / "adam-issues.csv", index=False, lineterminator="\n")
+    result.paths.append(reports / "adam-issues.csv")
+    result.out_dir = out_dir
+    return result
