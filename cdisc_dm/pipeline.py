@@ -57,21 +57,39 @@ class DefineOutcome:
 
 
 @dataclass
+class PackageCheck:
+    """The define and the conformance result of one package (SDTM or ADaM)."""
+
+    define: DefineOutcome
+    validation: ValidationResult
+
+
+@dataclass
 class RunResult:
     out_dir: Path
     convert: ConvertResult
     validation: ValidationResult
     define: DefineOutcome | None = None
+    derive: object | None = None  # DeriveResult
+    adam: PackageCheck | None = None
     synth: object | None = None  # SynthSummary for demo runs
 
     @property
     def has_conformance_errors(self) -> bool:
-        return self.validation.has_errors
+        return self.validation.has_errors or (self.adam is not None and self.adam.validation.has_errors)
 
     def summary(self) -> dict:
         out = {"out_dir": str(self.out_dir), "sdtm": self.convert.summary(), "validation": self.validation.counts()}
         if self.define is not None:
             out["define"] = self.define.summary()
+        if self.derive is not None:
+            out["adam"] = self.derive.summary()
+        if self.adam is not None:
+            out["adam_define"] = self.adam.define.summary()
+            out["adam_validation"] = self.adam.validation.counts()
+        rates = week12_response_rates(self)
+        if rates:
+            out["week12_response"] = rates
         if self.synth is not None:
             out["synth"] = self.synth.as_dict()
         return out
@@ -102,6 +120,27 @@ def _say(progress: Progress | None, text: str) -> None:
         progress(text)
 
 
+def _check_package(package: Package, name: str, out_dir: Path, *, standard: str, study, ct, rules, created: str,
+                   progress: Progress | None) -> PackageCheck:
+    """define.xml next to the package's datasets, then validation with reports in reports/<name>/."""
+    folder = out_dir / name
+    _say(progress, f"define: {folder / 'define.xml'}")
+    define = write_package_define(package, folder, study=study, ct=ct, created=created)
+    _say(progress, f"validate: {folder}")
+    t0 = time.perf_counter()
+    validation = validate(folder, rules=list(rules), standard=standard, started=created, define=define.path)
+    seconds = time.perf_counter() - t0
+    # The report files must be byte-identical for the same inputs: record the package path relative
+    # to the run folder and keep wall-clock time out of them (it is printed, not written).
+    validation.path = name
+    validation.datasets = [replace(d, file=_relative(d.file, out_dir)) for d in validation.datasets]
+    validation.define = _relative(str(define.path), out_dir)
+    validation.duration_seconds = None
+    write_reports(validation, out_dir / "reports" / name, ("json", "html", "xlsx"))
+    _say(progress, f"  {len(validation.rules)} rules in {seconds:.1f} s")
+    return PackageCheck(define, validation)
+
+
 def run(
     raw_dir: str | Path,
     study: str | Path = "il2dm",
@@ -112,7 +151,9 @@ def run(
     created: str | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Convert ``raw_dir`` with the study's specs and validate the SDTM package, into ``out_dir``."""
+    """Convert ``raw_dir`` to SDTM, derive ADaM, write each package's define and validate both."""
+    from .derive import derive
+
     out_dir = Path(out_dir)
     created = created or DEFAULT_CREATED
 
@@ -121,25 +162,19 @@ def run(
 
     _say(progress, f"convert: {raw_dir} -> {out_dir / 'sdtm'}")
     converted = convert(raw_dir, study, out_dir, formats=formats, created=created, progress=on_domain)
-    _say(progress, f"define: {out_dir / 'sdtm' / 'define.xml'}")
-    # Findings results carry value-level metadata per test code (LB, MB, CP) for the define
+    # Findings results carry value-level metadata per test code (LB, MB, CP, QS) for the define,
     # and DS.DSDECOD per DSCAT (its codelist depends on the category)
-    converted.package = ds_value_level(lb_value_level(converted.package))
-    define = write_package_define(converted.package, out_dir / "sdtm", study=load_study(study),
-                                  ct=default_ct(converted.plan.folder), created=created)
-    _say(progress, f"validate: {out_dir / 'sdtm'}")
-    t0 = time.perf_counter()
-    validation = validate(out_dir / "sdtm", rules=list(rules), started=created, define=define.path)
-    seconds = time.perf_counter() - t0
-    # The report files must be byte-identical for the same inputs: record the package path relative
-    # to the run folder and keep wall-clock time out of them (it is printed, not written).
-    validation.path = "sdtm"
-    validation.datasets = [replace(d, file=_relative(d.file, out_dir)) for d in validation.datasets]
-    validation.define = _relative(str(define.path), out_dir)
-    validation.duration_seconds = None
-    write_reports(validation, out_dir / "reports", ("json", "html", "xlsx"))
-    _say(progress, f"  {len(validation.rules)} rules in {seconds:.1f} s")
-    return RunResult(out_dir=out_dir, convert=converted, validation=validation, define=define)
+    converted.package = ds_value_level(lb_value_level(converted.package, domains=("LB", "MB", "CP", "QS")))
+    study_obj = load_study(study)
+    ct = default_ct(converted.plan.folder)
+    sdtm = _check_package(converted.package, "sdtm", out_dir, standard="sdtmig-3.4", study=study_obj, ct=ct,
+                          rules=rules, created=created, progress=progress)
+    _say(progress, f"derive: {out_dir / 'sdtm'} -> {out_dir / 'adam'}")
+    derived = derive(converted, study, out_dir, formats=formats, created=created)
+    adam = _check_package(derived.package, "adam", out_dir, standard="adamig-1.3", study=study_obj, ct=ct,
+                          rules=rules, created=created, progress=progress)
+    return RunResult(out_dir=out_dir, convert=converted, validation=sdtm.validation, define=sdtm.define,
+                     derive=derived, adam=adam)
 
 
 def demo(
@@ -159,6 +194,34 @@ def demo(
     result = run(out_dir / "raw", "il2dm", out_dir, rules=rules, progress=progress)
     result.synth = summary
     return result
+
+
+#: the demo's headline endpoints: (ADEFF PARAMCD, responder flag variable, description)
+WEEK12_ENDPOINTS = (
+    ("TIS", "CRIT1FL", "2016 ACR/EULAR TIS >= 20 (at least minimal improvement)"),
+    ("IMACSDOI", "AVALC", "IMACS 2004 definition of improvement"),
+)
+
+
+def week12_response_rates(result: RunResult) -> dict[str, dict[str, dict[str, int]]]:
+    """Week-12 responders per planned arm of the blinded period, from ADEFF (ITT/FAS records)."""
+    derived = result.derive
+    if derived is None or "ADEFF" not in derived.package:
+        return {}
+    eff = derived.package["ADEFF"].data
+    if not {"PARAMCD", "AVISIT", "TRT01P"} <= set(eff.columns):
+        return {}
+    wk12 = eff[eff["AVISIT"].astype("string").str.upper().eq("WEEK 12")]
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for code, flag, _ in WEEK12_ENDPOINTS:
+        if flag not in wk12:
+            continue
+        rows = wk12[wk12["PARAMCD"].eq(code) & wk12[flag].notna() & wk12[flag].astype("string").ne("")]
+        if "ANL01FL" in rows and rows["ANL01FL"].eq("Y").any():
+            rows = rows[rows["ANL01FL"].eq("Y")]  # one record per subject in the window
+        counts = rows.groupby("TRT01P", sort=True)[flag].agg(responders=lambda f: int(f.eq("Y").sum()), n="size")
+        out[code] = {str(arm): {"responders": int(r.responders), "n": int(r.n)} for arm, r in counts.iterrows()}
+    return out
 
 
 def print_progress(text: str) -> None:
@@ -187,6 +250,27 @@ def describe(result: RunResult) -> str:
             f"define.xml: {'XSD-valid' if not d.xsd_errors else f'{len(d.xsd_errors)} XSD errors'}; "
             f"define vs data: {d.report.count('error')} errors, {d.report.count('warning')} warnings"
         )
-    lines.append(format_console_summary(result.validation))
+    lines.append("SDTM " + format_console_summary(result.validation))
+    if result.derive is not None:
+        adam = result.derive.summary()
+        datasets = adam.get("datasets", {})
+        lines.append("ADaM: " + ", ".join(f"{k} {v:,}" for k, v in sorted(datasets.items())))
+    if result.adam is not None:
+        d = result.adam.define
+        lines.append(
+            f"ADaM define.xml: {'XSD-valid' if not d.xsd_errors else f'{len(d.xsd_errors)} XSD errors'}; "
+            f"define vs data: {d.report.count('error')} errors, {d.report.count('warning')} warnings"
+        )
+        lines.append("ADaM " + format_console_summary(result.adam.validation))
+    rates = week12_response_rates(result)
+    for code, _, text in WEEK12_ENDPOINTS:
+        if code not in rates:
+            continue
+        arms = rates[code]
+        shown = "; ".join(
+            f"{arm}: {v['responders']}/{v['n']} ({v['responders'] / v['n']:.0%})" if v["n"] else f"{arm}: not computable"
+            for arm, v in arms.items()
+        )
+        lines.append(f"week 12, {text}: {shown or 'not computable (a core set measure is missing for every subject)'}")
     lines.append(f"run folder: {result.out_dir}")
     return "\n".join(lines)

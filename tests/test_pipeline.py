@@ -29,9 +29,12 @@ def demo_run(tmp_path_factory):
 def test_every_stage_wrote_its_outputs(demo_run):
     out = demo_run.out_dir
     for rel in ["raw/data_dictionary.json", "sdtm/dm.xpt", "sdtm/dm.json", "sdtm/ts.xpt", "manifest.json",
-                "lineage.csv", "reports/reconciliation.csv", "reports/validation.json",
-                "reports/validation.html", "reports/validation.xlsx"]:
+                "lineage.csv", "reports/reconciliation.csv", "sdtm/define.xml", "sdtm/define.html",
+                "adam/adsl.xpt", "adam/adeff.xpt", "adam/define.xml", "adam/define.html"]:
         assert (out / rel).is_file(), rel
+    for package in ("sdtm", "adam"):
+        for fmt in ("json", "html", "xlsx"):
+            assert (out / "reports" / package / f"validation.{fmt}").is_file(), (package, fmt)
 
 
 def test_dm_has_one_record_per_screened_subject_read_back_by_two_readers(demo_run):
@@ -50,9 +53,32 @@ def test_all_raw_records_are_accounted_for(demo_run):
 
 
 def test_validation_report_matches_the_result(demo_run):
-    doc = json.loads((demo_run.out_dir / "reports" / "validation.json").read_text())
+    doc = json.loads((demo_run.out_dir / "reports" / "sdtm" / "validation.json").read_text())
     assert doc["summary"] == demo_run.validation.counts()
-    assert {d["name"] for d in doc["datasets"]} >= {"DM", "AE", "EX", "DS", "CM", "QS", "TS"}
+    assert {d["name"] for d in doc["datasets"]} >= {"DM", "AE", "EX", "DS", "CM", "QS", "LB", "TS", "TA", "SE", "SV", "IE"}
+    adam = json.loads((demo_run.out_dir / "reports" / "adam" / "validation.json").read_text())
+    assert adam["standard"] == "ADaMIG 1.3"
+    assert {d["name"] for d in adam["datasets"]} >= {"ADSL", "ADAE", "ADQS", "ADLB", "ADEFF"}
+
+
+def test_both_defines_are_xsd_valid_and_agree_with_the_data(demo_run):
+    for check in (demo_run.define, demo_run.adam.define):
+        assert check.xsd_errors == []
+        assert check.report.count("error") == 0, [str(i) for i in check.report if i.severity == "error"]
+
+
+def test_our_sdtm_and_adam_have_no_error_findings(demo_run):
+    for result in (demo_run.validation, demo_run.adam.validation):
+        failed = [(r.rule_id, r.count) for r in result.rules if r.status == "failed" and r.severity == "error"]
+        assert failed == [], failed
+        assert [r.rule_id for r in result.rules if r.status == "error"] == []
+
+
+def test_adsl_has_one_record_per_dm_subject(demo_run):
+    dm = demo_run.convert.package["DM"].data
+    adsl = demo_run.derive.package["ADSL"].data
+    assert adsl["USUBJID"].is_unique
+    assert set(adsl["USUBJID"]) == set(dm["USUBJID"])
 
 
 def test_same_inputs_give_byte_identical_outputs(demo_run, tmp_path):
