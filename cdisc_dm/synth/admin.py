@@ -109,11 +109,13 @@ def _disposition(design, pop, visits, last_day, rng, mess, styles, var):
     """One record per period entered: Screening, Double-blind treatment, Open-label treatment, Study."""
     n = pop.n
     rand = pop.randomized
-    ol_day = int(design.days[design.i_ol])
     d_ol = _visit_day(design, pop, visits, design.i_ol)
     d_eot = _visit_day(design, pop, visits, design.i_eot)
     disc_date = pop.d1_day + pop.disc_sday - 1
-    disc_blind = pop.disc & (pop.disc_sday < ol_day)
+    # the open-label period starts at the actual (not the target) last blinded visit: a subject
+    # who stops before attending it stops in the blinded period (no open-label EX record), one
+    # who attended it has open-label doses (the last dose is an injection day on or after it)
+    disc_blind = pop.disc & (d_ol == NO_DATE)
     consent_fail = pop.role(design, "CONSENT")
 
     per, subj, stat, reas, date = [], [], [], [], []

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import UsageError
 
-__all__ = ["SynthDesign", "design_from_study", "CRITERION_ROLES"]
+__all__ = ["SynthDesign", "design_from_study", "CRITERION_ROLES", "out_of_window_room"]
 
 # role -> (pattern in the criterion text, category). The roles are the criteria whose
 # consequence the generator writes into the data (age, disease activity, labs, medications).
@@ -71,6 +71,22 @@ class SynthDesign:
     crit_cats: list[str]
     role_code: dict[str, str]
     fail_weights: np.ndarray    # per criterion, sums to 1
+
+
+def out_of_window_room(design: "SynthDesign") -> np.ndarray:
+    """Per planned visit, the most days an out-of-window visit falls outside its window.
+
+    Half the gap to the nearer neighbouring visit, less the window and a day, so an
+    out-of-window visit never reaches its neighbour's window (at least 1)::
+
+        >>> d = design_from_study("il2dm")
+        >>> out_of_window_room(d)[d.folders.index("W24")].item()    # 28-day gaps, +/-7 window
+        6
+    """
+    days = design.days
+    gaps = np.r_[np.diff(days), 10**6]
+    gaps_before = np.r_[10**6, np.diff(days)]
+    return np.maximum(1, np.minimum(gaps, gaps_before) // 2 - np.maximum(design.win_before, design.win_after) - 1)
 
 
 def design_from_study(study: object = "il2dm") -> SynthDesign:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import TrialRates
-from .design import SynthDesign
+from .design import SynthDesign, out_of_window_room
 from .textfmt import join, to_days, zpad
 
 __all__ = ["Population", "build_population", "DISC_REASONS", "LTFU", "WBS", "AE_REASON"]
@@ -51,7 +51,7 @@ class Population:
     arm: np.ndarray              # 0 experimental (IL2), 1 placebo
     rand_seq: np.ndarray         # randomization sequence within site (1..)
     disc: np.ndarray             # bool: discontinued early
-    disc_sday: np.ndarray        # study day of the last dose when discontinued (else 0)
+    disc_sday: np.ndarray        # study day of the last dose when discontinued, an odd (injection) day (else 0)
     disc_reason: np.ndarray      # index into DISC_REASONS (or -1)
 
     def role(self, design: SynthDesign, role: str) -> np.ndarray:
@@ -126,9 +126,14 @@ def build_population(design: SynthDesign, n_randomized: int, rng: np.random.Gene
 
     disc = np.zeros(n, bool)
     disc[rand_idx] = rng.random(len(rand_idx)) < rates.discontinuation
-    # the last dose falls before the earliest possible end-of-treatment visit
-    latest = int(design.days[design.i_eot] - design.win_before[design.i_eot]) - 1
+    # the last dose falls before the earliest possible end-of-treatment visit, counting an
+    # out-of-window early one (visits.build_visits), so a subject who stops never reaches it
+    i_eot = design.i_eot
+    latest = int(design.days[i_eot] - design.win_before[i_eot] - out_of_window_room(design)[i_eot]) - 1
     disc_sday = np.where(disc, rng.integers(8, latest, size=n), 0)
+    # the last dose is an injection day: injections fall on odd study days (docs/raw-export.md,
+    # "The EX log"), so the drawn day moves back to the injection day on or before it
+    disc_sday = np.where(disc, disc_sday - (disc_sday + 1) % 2, 0)
     u = rng.random(n)
     reason = np.full(n, -1, dtype=np.int64)
     for a, p in _DISC_P.items():

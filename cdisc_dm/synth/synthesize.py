@@ -120,9 +120,12 @@ def _generate(folder: Path, design: SynthDesign, n_rand: int, seed: int, mess: M
     styles = site_styles(design.siteids, mess)
     pop = build_population(design, n_rand, rng("population"), rates)
     visits = build_visits(design, pop, rng("visits"), mess)
-    # last contact (date) per subject: the latest attended visit
+    # last contact (date) per subject: the latest attended visit, or the last dose of a subject
+    # who stops between visits and is not seen again (lost to follow-up, withdrawal: the site
+    # learns the last dose by telephone), so the end of study is never before the last dose
     last_day = np.full(pop.n, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last_day, visits.subj[visits.attended], visits.day[visits.attended])
+    last_day = np.where(pop.disc, np.maximum(last_day, pop.d1_day + pop.disc_sday - 1), last_day)
     last_sday = np.where(pop.randomized, last_day - pop.d1_day + 1, 0)
     # last dose: the day before the end-of-treatment visit, or the last dose of a subject who stopped
     eot = (visits.vidx == design.i_eot) & visits.attended

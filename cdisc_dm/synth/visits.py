@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import MessRates
-from .design import SynthDesign
+from .design import SynthDesign, out_of_window_room
 from .population import LTFU, WBS, Population
 
 __all__ = ["Visits", "build_visits", "UNS"]
@@ -62,9 +62,7 @@ def build_visits(design: SynthDesign, pop: Population, rng: np.random.Generator,
     # planned visits D1 .. FU of randomized subjects: a matrix nr x n_v
     days = design.days
     w_b, w_a = design.win_before, design.win_after
-    gaps = np.r_[np.diff(days), 10**6]
-    gaps_before = np.r_[10**6, np.diff(days)]
-    room = np.maximum(1, np.minimum(gaps, gaps_before) // 2 - np.maximum(w_b, w_a) - 1)
+    room = out_of_window_room(design)
     offs = np.rint(rng.normal(0, np.maximum(1, (w_b + w_a) / 4), size=(nr, n_v))).astype(np.int64)
     offs = np.clip(offs, -w_b, w_a)
     oow = rng.random((nr, n_v)) < mess.out_of_window
