@@ -80,7 +80,7 @@ def test_qs_has_one_record_per_non_blank_item(run, tmp_path_factory):
     summary, result = run
     raw = Path(summary.out_dir)
     expected = 0
-    for form, prefix in (("MMT8", "MMT"), ("VAS", "VAS")):
+    for form, prefix in (("MMT8", "MMT"), ("VAS", "VAS"), ("HAQ", "HAQ")):
         frame = pd.read_csv(raw / "edc" / f"{form}.csv", dtype=str, keep_default_na=False)
         items = [c for c in frame.columns if c.startswith(prefix) and not c.endswith("DAT")]
         expected += int((frame[items].apply(lambda s: s.str.strip()) != "").to_numpy().sum())
