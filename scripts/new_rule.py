@@ -41,70 +41,11 @@ AREAS = {
 }
 CODE_RE = re.compile(r"^CDM-(SD|CT|XD|AD|DF|XP)-(\d{4})$")
 
-# Rules whose intent is agreed but that the CORE operator set cannot express yet: their codes are
-# reserved here (never reuse them) and the catalog lists them with the engine hook they need.
-PLANNED = [
-    {
-        "code": "CDM-AD-0013", "severity": "error",
-        "flags": "CHG differs from AVAL - BASE by more than a relative tolerance of 1e-9.",
-        "why": "ADaMIG 1.3 section 3.3.5: CHG is AVAL minus BASE.",
-        "hook": "an arithmetic Operation, e.g. `operator: difference, name: AVAL, value: BASE, id: $aval_minus_base` returning a Series; the check then uses `not_equal_to` (which already compares numbers with the 1e-9 relative tolerance).",
-    },
-    {
-        "code": "CDM-AD-0014", "severity": "error",
-        "flags": "PCHG differs from 100 * CHG / BASE (relative tolerance).",
-        "why": "ADaMIG 1.3 section 3.3.5: PCHG is 100 times CHG divided by BASE.",
-        "hook": "the same arithmetic Operation (`ratio`/`product` or a small expression operation).",
-    },
-    {
-        "code": "CDM-AD-0015", "severity": "error",
-        "flags": "An ADaMIG Required variable (ADSL, BDS, OCCDS) is missing.",
-        "why": "ADaMIG 1.3 section 3: Req variables must be present.",
-        "hook": "`required_variables`/`expected_variables`/`get_model_column_order` read only SDTMIG metadata (`load_sdtmig().domain(...)`); they need to fall back on `load_adamig().dataset(name)` / `.structure('BDS')` when the run's standard is ADaMIG.",
-    },
-    {
-        "code": "CDM-XD-0012", "severity": "warning",
-        "flags": "EPOCH differs from the epoch of the SE element whose SESTDTC <= --DTC/--STDTC < SEENDTC.",
-        "why": "SDTMIG 3.4 section 5.3 and 4.1.3: EPOCH is derived from the subject's element dates.",
-        "hook": "an interval-join Operation (e.g. `operator: se_epoch_at, name: --STDTC` returning the SE epoch per record); CDM-XD-0008 already checks the weaker \"EPOCH is one of the subject's SE epochs\".",
-    },
-    {
-        "code": "CDM-CT-0011", "severity": "error / notice",
-        "flags": "Any variable whose SDTMIG metadata names a codelist holds a value outside it (error for non-extensible codelists, notice for extensible ones).",
-        "why": "SDTMIG 3.4 section 4.3; the codelist of each variable is in the IG metadata (`VariableMeta.codelist`).",
-        "hook": "`library_variable_ccode`/codelist in the Variable Metadata against Library frame is empty today; a generic rule needs a Record-level operation giving, per variable, the codelist terms and extensibility (`variable_codelist_terms`). The per-variable rules CDM-CT-0001..0006 cover the main codelists meanwhile.",
-    },
-    {
-        "code": "CDM-XP-0005", "severity": "error",
-        "flags": "A character value holds non-ASCII characters.",
-        "why": "FDA Study Data Technical Conformance Guide section 3.3: ASCII text in transport files.",
-        "hook": "an operator that tests every character column of a record (the check language names one variable per condition), e.g. `name: ALL_CHAR, operator: contains_non_ascii`.",
-    },
-    {
-        "code": "CDM-DF-0001", "severity": "error",
-        "flags": "A dataset or variable is in the data but not in define.xml, or in define.xml but not in the data.",
-        "why": "Define-XML 2.1 section 3.2: the define describes every submitted dataset and variable.",
-        "hook": "`validate(define=...)` only checks that the file is well-formed; the engine needs the parsed define on StudyData (e.g. `study.define`) and rule types \"Define Item Group Metadata Check\"/\"Define Item Metadata Check\" producing frames of define_dataset_name, define_variable_name, define_variable_data_type, define_variable_length, define_variable_codelist; the harness needs to load `define.xml` from a test case's data folder.",
-    },
-    {
-        "code": "CDM-DF-0002", "severity": "error",
-        "flags": "A variable's type differs between define.xml (DataType) and the data.",
-        "why": "Define-XML 2.1 section 5.3.11 (ItemDef DataType).",
-        "hook": "as CDM-DF-0001 (define_variable_data_type next to variable_data_type).",
-    },
-    {
-        "code": "CDM-DF-0003", "severity": "warning",
-        "flags": "A character variable's Length in define.xml differs from its length in the data.",
-        "why": "Define-XML 2.1 section 5.3.11 (ItemDef Length); FDA TCG section 3.3 (lengths sized to the data).",
-        "hook": "as CDM-DF-0001 (define_variable_length next to variable_size).",
-    },
-    {
-        "code": "CDM-DF-0004", "severity": "error",
-        "flags": "A value is not a term of the codelist define.xml attaches to the variable (or value-level condition).",
-        "why": "Define-XML 2.1 section 5.3.12 (CodeList): the codelist lists the values used.",
-        "hook": "an Operation `define_codelist_terms` (per variable, from CodeListRef) returning the terms, so the check is `is_not_contained_by $define_terms`.",
-    },
-]
+# Rules whose intent is agreed but that the engine cannot express yet: their codes are reserved
+# here (never reuse them) and the catalog lists them with the engine hook they need. All the codes
+# once reserved here (CDM-AD-0013..0015, CDM-XD-0012, CDM-CT-0011, CDM-XP-0005, CDM-DF-0001..0004)
+# are implemented: as YAML rules, or as Python rules (cdisc_dm/validate/python_rules/).
+PLANNED: list[dict] = []
 
 
 # ------------------------------------------------------------------------------------------------
@@ -247,11 +188,32 @@ def _example(case: Path, max_rows: int = 10) -> list[str]:
     return lines
 
 
+def _python_rules() -> dict[str, dict]:
+    """Python rules (cdisc_dm/validate/python_rules/) as the rule.yml keys the catalog shows."""
+    try:
+        from cdisc_dm.validate.python_rules import load_python_rules
+    except ImportError:
+        return {}
+    out = {}
+    for code, rule in load_python_rules().items():
+        out[code] = {
+            "Severity": rule.severity, "Rule Type": f"{rule.rule_type} (Python: python_rules/{code.lower().replace('-', '_')}.py)",
+            "Sensitivity": "Record", "Description": rule.description, "Outcome": {"Message": rule.message},
+            "Scope": {"Classes": {"Include": ["ALL"]}, "Domains": {"Include": ["ALL"]}},
+            "Authorities": [{"Standards": [{"References": [{"Citations": [{"Document": c, "Cited Guidance": rule.message} for c in rule.citations]}]}]}],
+        }
+    return out
+
+
 def render_catalog(root: Path = RULES) -> str:
     """docs/rules.md text, generated from the rule folders (deterministic)."""
     rules = []
-    for folder in sorted(p for p in root.iterdir() if (p / "rule.yml").is_file()):
-        doc = yaml.safe_load((folder / "rule.yml").read_text(encoding="utf-8"))
+    python = _python_rules()
+    for folder in sorted(p for p in root.iterdir() if (p / "rule.yml").is_file() or p.name in python):
+        if (folder / "rule.yml").is_file():
+            doc = yaml.safe_load((folder / "rule.yml").read_text(encoding="utf-8"))
+        else:
+            doc = python[folder.name]
         rules.append((folder, doc))
     out = [
         "# Project conformance rules (CDM-*)",

@@ -9,8 +9,10 @@ Example::
 from __future__ import annotations
 
 from .api import STANDARDS, load_rules, validate
+from .define_data import DefineData, load_define
 from .engine import run_rule
 from .harness import HarnessReport, run_rule_tests
+from .python_rules import PythonRule, load_python_rules
 from .results import DatasetInfo, Finding, RuleResult, ValidationResult
 from .rule import Rule, parse_rule
 from .study_data import StudyData, load_study_data
@@ -30,4 +32,8 @@ __all__ = [
     "RuleResult",
     "DatasetInfo",
     "ValidationResult",
+    "load_define",
+    "DefineData",
+    "load_python_rules",
+    "PythonRule",
 ]

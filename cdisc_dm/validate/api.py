@@ -21,6 +21,8 @@ from ..errors import CdiscDmError, Location, RuleError, UsageError
 from .engine import clear_caches, run_rule
 from .results import DatasetInfo, RuleResult, ValidationResult
 from .rule import Rule, find_rule_files, parse_rule
+from .define_data import DefineData, load_define
+from .python_rules import load_python_rules
 from .study_data import StudyData, load_study_data
 
 __all__ = ["validate", "load_rules", "STANDARDS"]
@@ -86,19 +88,9 @@ def _dataset_infos(study: StudyData) -> list[DatasetInfo]:
     ]
 
 
-def _check_define(define: str | Path | None) -> str | None:
-    if define is None:
-        return None
-    p = Path(define)
-    try:
-        from lxml import etree
-
-        etree.parse(str(p))
-    except OSError as exc:
-        raise UsageError(f"cannot read define file: {exc}", Location(file=str(p))) from None
-    except Exception as exc:  # lxml.etree.XMLSyntaxError and friends
-        raise UsageError(f"define file is not well-formed XML: {exc}", Location(file=str(p))) from None
-    return str(p)
+def _check_define(define: str | Path | None) -> DefineData | None:
+    """The parsed define (hardened parser); UsageError naming the file when unreadable."""
+    return None if define is None else load_define(define)
 
 
 def _load_ct(ct: str | Path | None):
@@ -138,7 +130,7 @@ def validate(
         raise UsageError(f"unknown standard {standard!r}: expected one of {', '.join(STANDARDS)}")
     std_name, std_version, std_display = STANDARDS[standard]
     t0 = time.perf_counter()
-    define_path = _check_define(define)
+    define_data = _check_define(define)
     ct_obj = _load_ct(ct)
     study = load_study_data(path)
     sources: list[str | Path] = []
@@ -153,6 +145,12 @@ def validate(
             if rule.standards and not rule.applies_to_standard(std_name, std_version):
                 continue  # a rule for another standard or version
             results.append(run_rule(rule, study, standard=std_display, ct=ct_obj))
+        if include_project_rules:
+            # define-vs-data and schema rules written in Python (python_rules/); skipped without a define
+            seen = {r.rule_id for r in results}
+            for code, prule in load_python_rules().items():
+                if code not in seen:
+                    results.append(prule.run(study, define_data, ct_obj))
     finally:
         clear_caches()
     results.sort(key=lambda r: r.rule_id)
@@ -168,5 +166,5 @@ def validate(
         duration_seconds=None if started else round(time.perf_counter() - t0, 3),  # type: ignore[arg-type]
         datasets=_dataset_infos(study),
         rules=results,
-        define=define_path,
+        define=None if define_data is None else str(define_data.path),
     )

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CdiscDmError
+from .define_data import load_define
 from .engine import clear_caches, run_rule
+from .python_rules import load_python_rules
 from .rule import Rule, parse_rule
 from .study_data import load_study_data
 
@@ -148,40 +150,79 @@ def _compare(expected: dict[Key, set[str]], actual: dict[Key, set[str]]) -> str:
     return ""
 
 
+def _cases(folder: Path):
+    for kind in ("positive", "negative"):
+        for case in sorted((folder / kind).glob("*")) if (folder / kind).is_dir() else []:
+            if (case / "data").is_dir():
+                yield kind, case
+
+
+def _python_actual(prule, data_dir: Path) -> tuple[dict[Key, set[str]], str | None]:
+    study = load_study_data(data_dir)
+    define_file = data_dir / "define.xml"
+    define = load_define(define_file) if define_file.is_file() else None
+    result = prule.run(study, define, None)
+    if result.status == "error":
+        return {}, f"execution error: {result.error}"
+    if result.status == "skipped":
+        return {}, f"skipped: {result.skip_reason}"
+    out: dict[Key, set[str]] = defaultdict(set)
+    for f in result.findings:
+        out[(f.dataset.upper(), f.row)].update(f.variables)
+    return dict(out), None
+
+
+def run_python_rule_folder(folder: Path, prule) -> RuleTestResult:
+    """Run the cases of a Python rule (python_rules/) from its folder; ``define.xml`` in a case's data is loaded."""
+    res = RuleTestResult(prule.code, str(folder), prule.rule_type, "Fully Executable")
+    for kind, case in _cases(folder):
+        res.cases.append(_run_case(kind, case, lambda data: _python_actual(prule, data)))
+    return res
+
+
+def _run_case(kind: str, case: Path, actual_of) -> CaseResult:
+    name = f"{kind}/{case.name}"
+    results_csv = case / "results" / "results.csv"
+    try:
+        expected = _expected(results_csv)
+        actual, err = actual_of(case / "data")
+    except CdiscDmError as exc:
+        return CaseResult(name, False, f"bad test data: {exc}")
+    if err:
+        return CaseResult(name, False, err)
+    if kind == "negative" and not results_csv.is_file():
+        # no expected results recorded: a negative case must at least produce a finding
+        reason = "" if actual else "negative case without results.csv: expected at least one finding, got none"
+    else:
+        reason = _compare(expected, actual)
+    return CaseResult(name, not reason, reason)
+
+
 def test_rule_folder(folder: Path) -> RuleTestResult:
-    """Run one CORE rule folder's test cases."""
+    """Run one rule folder's test cases (a CORE-format rule.yml, or a Python rule named by the folder)."""
+    if not (folder / "rule.yml").is_file():
+        prule = load_python_rules().get(folder.name)
+        if prule is not None:
+            return run_python_rule_folder(folder, prule)
     try:
         rule = parse_rule(folder / "rule.yml")
     except CdiscDmError as exc:
         return RuleTestResult(folder.name, str(folder), None, None, error=f"rule error: {exc}")
     res = RuleTestResult(rule.core_id, str(folder), rule.rule_type, rule.executability)
-    for kind in ("positive", "negative"):
-        for case in sorted((folder / kind).glob("*")) if (folder / kind).is_dir() else []:
-            data = case / "data"
-            if not data.is_dir():
-                continue
-            name = f"{kind}/{case.name}"
-            results_csv = case / "results" / "results.csv"
-            try:
-                expected = _expected(results_csv)
-                actual, err = _actual(rule, data)
-            except CdiscDmError as exc:
-                res.cases.append(CaseResult(name, False, f"bad test data: {exc}"))
-                continue
-            if err:
-                res.cases.append(CaseResult(name, False, err))
-                continue
-            if kind == "negative" and not results_csv.is_file():
-                # no expected results recorded: a negative case must at least produce a finding
-                reason = "" if actual else "negative case without results.csv: expected at least one finding, got none"
-            else:
-                reason = _compare(expected, actual)
-            res.cases.append(CaseResult(name, not reason, reason))
+    for kind, case in _cases(folder):
+        res.cases.append(_run_case(kind, case, lambda data: _actual(rule, data)))
     return res
 
 
 def run_rule_tests(root: Path) -> HarnessReport:
     """Every rule folder (a folder with a rule.yml) under ``root``."""
     root = Path(root)
-    folders = sorted({p.parent for p in root.rglob("rule.yml")}) if not (root / "rule.yml").is_file() else [root]
+    if (root / "rule.yml").is_file() or root.name in load_python_rules():
+        folders = [root]
+    else:
+        python = set(load_python_rules())
+        found = {p.parent for p in root.rglob("rule.yml")}
+        # Python rules' folders hold only test cases (positive/, negative/), named by the rule code
+        found |= {p for p in root.glob("*") if p.is_dir() and p.name in python}
+        folders = sorted(found)
     return HarnessReport([test_rule_folder(f) for f in folders])

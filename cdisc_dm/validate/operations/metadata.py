@@ -122,7 +122,55 @@ def domain_is_custom(ctx: EvalContext, op: Operation):
         return True
 
 
+@lru_cache(maxsize=1)
+def _adamig():
+    try:
+        from ...standards import load_adamig
+
+        return load_adamig()
+    except Exception:
+        return None
+
+
+def _is_adam(ctx: EvalContext) -> bool:
+    return str(ctx.standard).upper().startswith("ADAM")
+
+
+def _adam_meta(ctx: EvalContext):
+    """ADaMIG 1.3 metadata of the dataset: ADSL by name, else its structure (ADaMIG 1.3 section 3).
+
+    A dataset with PARAMCD is BDS (section 3.3); one with an event or intervention topic variable
+    (AETERM/--TERM, --TRT, --DECOD) and no PARAMCD is OCCDS (ADaM OCCDS v1.1). Anything else is
+    not judged (NotApplicable).
+    """
+    ad = _adamig()
+    if ad is None:
+        raise RuleExecutionError("this rule needs ADaMIG library metadata (cdisc_dm.standards.load_adamig), not available")
+    name, cols = ctx.dataset.name, set(ctx.dataset.frame.columns)
+    try:
+        return ad.dataset(name)
+    except Exception:
+        pass
+    if "PARAMCD" in cols:
+        return ad.structure("BDS")
+    if any(c.endswith(("TERM", "TRT", "DECOD")) for c in cols):
+        return ad.structure("OCCDS")
+    raise NotApplicable(f"{name}: neither ADSL, BDS (PARAMCD) nor OCCDS (--TERM/--TRT/--DECOD)")
+
+
+def _adam_names(variables) -> list[str]:
+    # indexed variables: the metadata lists TRT01P and TRT02P...; ADaMIG 1.3 section 3.2 requires one
+    # per period, so only the first (xx = 01) is required of every study; a *xx* pattern is not a name
+    import re
+
+    return [v.name for v in variables
+            if "xx" not in v.name.lower() and "zz" not in v.name.lower()
+            and not (m := re.search(r"(\d\d)", v.name)) or (m and m.group(1) == "01")]
+
+
 def _library_order(ctx: EvalContext) -> list[str]:
+    if _is_adam(ctx):
+        return [v.name for v in sorted(_adam_meta(ctx).variables, key=lambda v: v.order)]
     ig = _need_ig()
     try:
         meta = ig.domain(ctx.dataset.domain)
@@ -151,6 +199,9 @@ def get_parent_model_column_order(ctx: EvalContext, op: Operation):
 
 def _by_core(core: str):
     def fn(ctx: EvalContext, op: Operation):
+        if _is_adam(ctx):
+            meta = _adam_meta(ctx)
+            return _adam_names([v for v in meta.variables if str(v.core).lower().startswith(core)])
         ig = _need_ig()
         try:
             meta = ig.domain(ctx.dataset.domain)
