@@ -24,10 +24,16 @@ def test_adlb_baseline_change_and_ranges(adam_run):
     assert np.allclose(adlb["R2A1HI"], adlb["AVAL"] / adlb["ANRHI"], equal_nan=True)
 
 
-def test_adeff_tis_missing_without_haq(adam_run):
+def test_adeff_tis_from_the_collected_haq_items(adam_run):
+    """With the HAQ-DI items in QS, ADQS derives HAQDI and ADEFF's TIS is computed; a TIS is missing
+    only where a component is (sponsor rule in compute_tis)."""
     adeff = adam_run["adam"]["ADEFF"]
+    assert (adam_run["adam"]["ADQS"]["PARAMCD"] == "HAQDI").any()
     tis = adeff[adeff["PARAMCD"] == "TIS"]
-    assert len(tis) > 0 and tis["AVAL"].isna().all() and tis["CRIT1FL"].isna().all()
+    done = tis["AVAL"].dropna()
+    assert len(done) > 50 and done.between(0, 100).all()
+    assert (tis.loc[done.index, "CRIT1FL"] == np.where(done >= 20, "Y", "N")).all()
+    assert tis.loc[tis["AVAL"].isna(), "CRIT1FL"].isna().all()
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +41,7 @@ def with_haq(adam_run):
     """The same SDTM with a HAQ-DI score per QS visit (constant 1.0 at baseline, 0.5 after)."""
     sdtm = dict(adam_run["sdtm"])
     qs = sdtm["QS"]
+    qs = qs[~qs["QSCAT"].astype(str).str.startswith("HAQ-DI")]  # replace the collected items by a known score
     visits = qs[qs["QSTESTCD"] == "PHGAVAS"].copy()
     visits["QSTESTCD"], visits["QSTEST"], visits["QSCAT"] = "HAQDI", "HAQ Disability Index", "HAQ-DI"
     visits["QSSTRESN"] = np.where(visits["QSLOBXFL"].eq("Y") | (visits["VISITNUM"] <= 2), 1.0, 0.5)

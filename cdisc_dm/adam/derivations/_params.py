@@ -30,6 +30,9 @@ def pivot_items(dataset: pd.DataFrame, by: list[str], codes: Sequence[str], *, f
 def append_param_rows(dataset: pd.DataFrame, keys: pd.DataFrame, columns: Mapping[str, object],
                       set_values_to: Mapping[str, object]) -> pd.DataFrame:
     """Concatenate new parameter rows (keys + computed columns + constants) after ``dataset``'s rows."""
+    if len(keys) == 0:
+        # nothing to add: concatenating an empty frame would turn typed columns (VISITNUM) into object
+        return dataset.copy(deep=False)
     new = keys.copy()
     for name, values in columns.items():
         new[name] = values
