@@ -21,6 +21,9 @@ REQUIRED_LB = {"CK", "ALDOLASE", "LDH", "ALT", "AST", "HGB", "PLAT", "WBC", "LYM
 # Lymphocyte counts coded in LB (T, B, NK cells) pending the terminology check (docs/lb.md)
 PENDING_CT = {"TLYCE", "BLYCE", "NKCE"}
 # Published factors to the study's standard units: SI prefixes and AMA SI conversion table
+# collected unit -> CDISC UNIT submission value: pg/mL is the CDISC synonym of ng/L (C67327); IU/L
+# is a sponsor synonym of U/L for enzyme activity (mappings/il2dm/ct/sponsor.yaml), the same quantity
+CT_UNIT = {"pg/mL": "ng/L", "IU/L": "U/L"}
 FACTOR = {("mg/dL", "CREAT"): 88.4, ("mg/dL", "BILI"): 17.1, ("g/dL", "HGB"): 10.0}
 
 
@@ -99,7 +102,8 @@ def test_sample_of_subjects_raw_rows_agree_with_their_lb_records(converted, raw_
             assert rec["LBSTAT"] == "NOT DONE" and rec["LBREASND"] == raw["NDREASON"] and pd.isna(rec["LBORRES"])
             continue
         assert rec["LBORRES"] == raw["RESULT"] and pd.isna(rec["LBSTAT"])
-        assert (rec["LBORRESU"] if pd.notna(rec["LBORRESU"]) else "") == raw["UNIT"]
+        # the collected unit, written as its CDISC submission value where the CT names it by a synonym
+        assert (rec["LBORRESU"] if pd.notna(rec["LBORRESU"]) else "") == CT_UNIT.get(raw["UNIT"], raw["UNIT"])
         result = raw["RESULT"]
         if result[0] in "<>":
             assert pd.isna(rec["LBSTRESN"]) and rec["LBSTRESC"][0] == result[0]
