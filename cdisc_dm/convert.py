@@ -148,6 +148,12 @@ def convert(
     if raw.dictionary:
         check_dictionary(plan, raw.dictionary, where_raw=f"{raw_dir}/data_dictionary.json")
     result = run_plan(plan, raw, study_obj, progress=progress)
+    # every file of the export: the tables read, and those deliberately not read (the data
+    # dictionary, an ODM copy of forms read as CSV) — all of them are inputs of the run. The raw
+    # tables themselves are not needed any more: released before the outputs are written, the
+    # largest of them (the lab transfer) does not add to the peak memory of the writers.
+    files = {Path(t.file) for t in raw.tables.values()} | {Path(f) for f, _ in getattr(raw, "skipped", [])}
+    del raw
     package = result.package
     from .sdtm.trial_design import build_trial_design
 
@@ -180,9 +186,6 @@ def convert(
         written += [reports / "issues.csv"]
         written += write_reconciliation(recon, result.dropped, reports)
         written.append(write_lineage(result.lineage, tmp / "lineage.csv"))
-        # every file of the export: the tables read, and those deliberately not read (the data
-        # dictionary, an ODM copy of forms read as CSV) — all of them are inputs of the run
-        files = {Path(t.file) for t in raw.tables.values()} | {Path(f) for f, _ in getattr(raw, "skipped", [])}
         inputs = []
         for f in sorted(files):
             try:

@@ -63,7 +63,7 @@ def _raw_file_name(raw: Any, table: Any) -> str:
         return str(table.file)
 
 
-def check_raw(plan: Plan, raw: Any) -> None:
+def check_raw(plan: Plan, raw: Any, uses: list | None = None) -> None:
     """SpecError for the first form or column a spec reads that the export does not have."""
     for spec in plan.specs:
         for src in spec.sources.values():
@@ -74,7 +74,7 @@ def check_raw(plan: Plan, raw: Any) -> None:
                     src.where.location(),
                     hint=f"did you mean '{hint}'?" if hint else f"tables: {', '.join(sorted(raw.tables))}",
                 )
-    for use in plan.column_uses():
+    for use in plan.column_uses() if uses is None else uses:
         table = raw[use.form]
         if use.column not in table.data.columns:
             hint = suggest(use.column, table.columns)
@@ -106,13 +106,77 @@ class _Drops:
         return pd.concat(self.parts, ignore_index=True)[DROPPED_COLUMNS]
 
 
-def _source_frame(alias: str, table: Any, file_name: str, columns: list[str]) -> pd.DataFrame:
-    frame = table.data[columns].add_prefix(f"{alias}.")
-    frame[ROW_COLUMN] = np.asarray(table.rows, dtype="int64")
+def _source_frame(alias: str, table: Any, file_name: str, columns: list[str], idx: np.ndarray | None = None) -> pd.DataFrame:
+    """The raw columns a spec reads as ``alias.COLUMN`` plus the lineage columns (all rows, or those at ``idx``)."""
+    data = table.data[columns]
+    rows = np.asarray(table.rows, dtype="int64")
+    if idx is not None:
+        data = data.take(idx)
+        rows = rows[idx]
+    frame = data.add_prefix(f"{alias}.")
+    frame[ROW_COLUMN] = rows
     frame[FILE_COLUMN] = file_name
     frame[FORM_COLUMN] = table.name
     frame[SOURCE_COLUMN] = alias
     return frame.reset_index(drop=True)
+
+
+def _lineage_rows(alias: str, table: Any, file_name: str, idx: np.ndarray) -> pd.DataFrame:
+    """Only the lineage columns (raw row, file, form, source) of the raw rows at positions ``idx``."""
+    return pd.DataFrame({
+        ROW_COLUMN: np.asarray(table.rows, dtype="int64")[idx], FILE_COLUMN: file_name,
+        FORM_COLUMN: table.name, SOURCE_COLUMN: alias,
+    }, index=pd.RangeIndex(len(idx)))
+
+
+def _select_source(spec: DatasetSpec, alias: str, src: Any, table: Any, file_name: str, columns: list[str],
+                   report: Report, drops: _Drops, dup_cache: dict) -> pd.DataFrame:
+    """The source's frame (see :func:`_source_frame`) holding only the raw rows it keeps.
+
+    Exact repeats (``records: distinct``) and rows the source ``filter`` rejects are found on the
+    raw table first and the frame is built from the kept rows in one take: a form read by several
+    datasets (the lab transfer: LB, CP, MB) is never copied whole only to be cut down.
+    """
+    n = len(table.data)
+    keep_all = np.ones(n, dtype=bool)
+    if spec.records.distinct and alias in spec.records.sources:
+        # a record repeating an earlier one in every column (a resent lab record, say) is
+        # dropped with a reason naming the record it repeats; the whole raw row is compared
+        dup, first_row = _exact_duplicates(table, dup_cache)
+        if dup.any():
+            row_of_group = pd.Series(np.asarray(table.rows)[~dup], index=first_row[~dup])
+            dup_idx = np.flatnonzero(dup)
+            lineage = _lineage_rows(alias, table, file_name, dup_idx)
+            ctx_tmp = Context(lineage, spec.dataset, spec.file, report, target="(all columns)",
+                              spec_line=f"{spec.records.where.file}:{spec.records.where.line}")
+            firsts = pd.Series(row_of_group.reindex(first_row[dup]).to_numpy()).astype("Int64").astype("str")
+            every = np.ones(len(dup_idx), dtype=bool)
+            ctx_tmp.issues_by_value("MAP-DUPLICATE-RECORD", f"form {src.form}: {{count}} raw records repeat an earlier record in every column "
+                                    f"(raw rows {{rows}}); not mapped again (reports/dropped.csv names the record each repeats)",
+                                    every, pd.Series("", index=lineage.index), severity="warning")
+            drops.add(spec.dataset, alias, lineage, every, "exact duplicate of an earlier raw record",
+                      detail=("repeats raw row " + firsts).to_numpy())
+            keep_all &= ~dup
+    if src.filter is not None:
+        # the filter is row-wise: evaluated on every raw row, it gives the same answer for the
+        # rows that survived the duplicate check as evaluating it after that check would
+        probe = table.data[columns].add_prefix(f"{alias}.")
+        if _uses_source(src.filter):
+            probe[SOURCE_COLUMN] = alias
+        keep = evaluate(src.filter, probe)
+        del probe
+        rejected = np.flatnonzero(keep_all & ~keep)
+        if alias in spec.records.sources and len(rejected):
+            drops.add(spec.dataset, alias, _lineage_rows(alias, table, file_name, rejected), np.ones(len(rejected), dtype=bool),
+                      src.reason or f"filtered out by source '{alias}' filter ({src.where.file}:{src.where.line})")
+        keep_all &= keep
+    if keep_all.all():
+        return _source_frame(alias, table, file_name, columns)
+    return _source_frame(alias, table, file_name, columns, np.flatnonzero(keep_all))
+
+
+def _uses_source(cond: Any) -> bool:
+    return cond.kind == "source" or any(_uses_source(c) for c in (cond.children or ()))
 
 
 def _with_rec(frame: pd.DataFrame, alias: str, columns: list[str]) -> pd.DataFrame:
@@ -120,8 +184,34 @@ def _with_rec(frame: pd.DataFrame, alias: str, columns: list[str]) -> pd.DataFra
     return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1) if extra else frame
 
 
-def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str) -> pd.DataFrame:
-    """One record per row x test: the test's attributes as ``<as>.ATTR``, its raw value as ``<as>.value``."""
+def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One record per row x test: the test's attributes as ``<as>.ATTR``, its raw value as ``<as>.value``.
+
+    Records come in raw order, then test order, so a subject's records stay together. The frame
+    is built with one take per column (row ``p``, test ``i`` -> record ``p * len(tests) + i``)
+    rather than by stacking a copy per test and sorting it, which needs several copies of the
+    whole result at once. ``drop`` names raw columns (``alias.COLUMN``) read only as test values:
+    they are not repeated on every record (their value is in ``<as>.value``).
+    """
+    n, k = len(base), len(tests)
+    keysets = {tuple(t) for t in tests}
+    if n == 0 or k == 0 or len(keysets) != 1 or "value" in next(iter(keysets)):
+        return _melt_stacked(base, alias, tests, melt_as).drop(columns=list(drop))
+    pos = np.repeat(np.arange(n), k)
+    tid = np.tile(np.arange(k), n)
+    rows = base.drop(columns=list(drop)).take(pos).reset_index(drop=True)
+    # each test's attributes as a one-row frame, stacked: the same dtype inference as a column
+    # filled with the attribute per test
+    attrs = pd.concat([pd.DataFrame({f"{melt_as}.{a}": v for a, v in t.items()}, index=[0]) for t in tests],
+                      ignore_index=True)
+    attrs = attrs.take(tid).reset_index(drop=True)
+    values = pd.concat([base[f"{alias}.{t['column']}"] for t in tests], ignore_index=True)
+    values = values.take(tid * n + pos).reset_index(drop=True).rename(f"{melt_as}.value")
+    return pd.concat([rows, attrs, values], axis=1)
+
+
+def _melt_stacked(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str) -> pd.DataFrame:
+    """:func:`_melt` for tests whose attribute names differ: one stacked copy per test, sorted."""
     parts = []
     for i, test in enumerate(tests):
         attrs = {f"{melt_as}.{k}": v for k, v in test.items()}
@@ -136,7 +226,8 @@ def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str)
     return melted.reset_index(drop=True)
 
 
-def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols: dict[str, list[str]]) -> pd.DataFrame:
+def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols: dict[str, list[str]],
+                  melt_only: dict[str, set[str]] | None = None) -> pd.DataFrame:
     rec = spec.records
     aliases = rec.sources
     # rec.X: the record's own raw row; for a stack, the columns every stacked form has
@@ -144,7 +235,11 @@ def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols:
     parts = []
     for a in aliases:
         frame = _with_rec(sources[a], a, common)
-        parts.append(_melt(frame, a, rec.melts[a], rec.melt_as) if a in rec.melts else frame)
+        if a in rec.melts:
+            drop = tuple(f"{a}.{c}" for c in raw_cols[a] if c in (melt_only or {}).get(a, ()))
+            parts.append(_melt(frame, a, rec.melts[a], rec.melt_as, drop))
+        else:
+            parts.append(frame)
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
@@ -225,7 +320,12 @@ def _run_variable(ctx: Context, spec: DatasetSpec, v: VariableSpec) -> pd.Series
         ctx.mask, ctx.target, ctx.spec_line = mask, v.name, f"{step.where.file}:{step.where.line}"
         values = algos[step.algorithm].fn(ctx, step.params)
         if result is None:
-            result = values.where(pd.Series(mask, index=frame.index))
+            # a first step that may fill every record keeps its values as they are (where()
+            # with an all-true mask is a full copy that changes nothing)
+            if mask.all() and values.index.equals(frame.index):
+                result = values
+            else:
+                result = values.where(pd.Series(mask, index=frame.index))
         else:
             if result.dtype != values.dtype and not (pd.api.types.is_float_dtype(result.dtype) and pd.api.types.is_float_dtype(values.dtype)):
                 result = result.astype(object)
@@ -296,46 +396,50 @@ def _join_sources(spec: DatasetSpec, records: pd.DataFrame, sources: dict[str, p
     return records
 
 
+def _exact_duplicates(table: Any, cache: dict) -> tuple[np.ndarray, np.ndarray | None]:
+    """(mask of raw rows repeating an earlier row in every column, group number of each row).
+
+    Several datasets may read the same large form (LB, CP and MB all read the lab transfer):
+    the whole-row comparison is done once per table and kept in ``cache`` for the run.
+    """
+    key = id(table)
+    if key not in cache:
+        dup = table.data.duplicated(keep="first").to_numpy()
+        first_row = None
+        if dup.any():
+            first_row = table.data.groupby(list(table.data.columns), dropna=False, sort=False).ngroup().to_numpy()
+        cache[key] = (table, dup, first_row)  # the table is kept so its id cannot be reused
+    return cache[key][1], cache[key][2]
+
+
 def _prepare(spec: DatasetSpec, plan: Plan, raw: Any, study: Any, ct: Any, ig: Any, report: Report,
-             reference: pd.DataFrame | None, drops: _Drops) -> "_Work":
+             reference: pd.DataFrame | None, drops: _Drops, uses: list | None = None,
+             dup_cache: dict | None = None) -> "_Work":
+    uses = plan.column_uses() if uses is None else uses
+    dup_cache = {} if dup_cache is None else dup_cache
     # 1. sources, with their filters
     sources: dict[str, pd.DataFrame] = {}
     raw_cols: dict[str, list[str]] = {}
     files: dict[str, str] = {}
     # only the raw columns the spec reads travel through the engine (cost grows with them)
     needed: dict[str, set[str]] = {}
-    for use in plan.column_uses():
+    # raw columns read only as melted test values (plan.column_uses gives those the records'
+    # own location): after the melt each record needs only its own value, in <as>.value
+    melt_cols: dict[str, set[str]] = {}
+    other_cols: dict[str, set[str]] = {}
+    for use in uses:
         if use.dataset == spec.dataset:
             needed.setdefault(use.alias, set()).add(use.column)
+            melt_use = use.alias in spec.records.melts and use.where is spec.records.where
+            (melt_cols if melt_use else other_cols).setdefault(use.alias, set()).add(use.column)
+    melt_only = {a: cols - other_cols.get(a, set()) for a, cols in melt_cols.items()}
     for alias, src in spec.sources.items():
         table = raw[src.form]
         files[alias] = _raw_file_name(raw, table)
         raw_cols[alias] = [str(c) for c in table.data.columns if str(c) in needed.get(alias, ())]
-        frame = _source_frame(alias, table, files[alias], raw_cols[alias])
-        if spec.records.distinct and alias in spec.records.sources:
-            # a record repeating an earlier one in every column (a resent lab record, say) is
-            # dropped with a reason naming the record it repeats; the whole raw row is compared
-            dup = table.data.duplicated(keep="first").to_numpy()
-            if dup.any():
-                first_row = table.data.groupby(list(table.data.columns), dropna=False, sort=False).ngroup().to_numpy()
-                row_of_group = pd.Series(np.asarray(table.rows)[~dup], index=first_row[~dup])
-                ctx_tmp = Context(frame, spec.dataset, spec.file, report, target="(all columns)",
-                                  spec_line=f"{spec.records.where.file}:{spec.records.where.line}")
-                firsts = pd.Series(row_of_group.reindex(first_row).to_numpy(), index=frame.index).astype("Int64").astype("str")
-                ctx_tmp.issues_by_value("MAP-DUPLICATE-RECORD", f"form {src.form}: {{count}} raw records repeat an earlier record in every column "
-                                        f"(raw rows {{rows}}); not mapped again (reports/dropped.csv names the record each repeats)",
-                                        dup, pd.Series("", index=frame.index), severity="warning")
-                drops.add(spec.dataset, alias, frame, dup, "exact duplicate of an earlier raw record",
-                          detail=("repeats raw row " + firsts).to_numpy()[dup])
-                frame = frame.loc[~dup].reset_index(drop=True)
-        if src.filter is not None:
-            keep = evaluate(src.filter, frame)
-            if alias in spec.records.sources:
-                drops.add(spec.dataset, alias, frame, ~keep, src.reason or f"filtered out by source '{alias}' filter ({src.where.file}:{src.where.line})")
-            frame = frame.loc[keep].reset_index(drop=True)
-        sources[alias] = frame
+        sources[alias] = _select_source(spec, alias, src, table, files[alias], raw_cols[alias], report, drops, dup_cache)
     # 2. records, joins, keep
-    records = _form_records(spec, sources, raw_cols)
+    records = _form_records(spec, sources, raw_cols, melt_only)
     ctx = Context(records, spec.dataset, spec.file, report, study=study, ct=ct, synonyms=plan.synonyms, reference=reference,
                   sources=sources, functions=plan.functions, sort=spec.sort)
     records = _join_sources(spec, records, sources, ctx, drops)
@@ -393,7 +497,7 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
     keep_cols = [v.name for v in spec.variables] + [ROW_COLUMN, FILE_COLUMN, FORM_COLUMN, SOURCE_COLUMN]
     frame = ctx.frame[keep_cols]
     if spec.sort:
-        order = frame[list(spec.sort)].reset_index(drop=True).sort_values(list(spec.sort), kind="mergesort", na_position="last").index.to_numpy()
+        order = _sort_order(frame, list(spec.sort))
         frame = frame.iloc[order].reset_index(drop=True)
     ctx.frame = frame
     _dup_keys(ctx, frame, list(spec.keys), spec.dataset)
@@ -433,6 +537,22 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
     return datasets, pd.concat(lineages, ignore_index=True), used
 
 
+def _sort_order(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Positions of ``frame``'s rows in stable ascending order of ``keys``, missing values last.
+
+    The indexer ``DataFrame.sort_values(keys, kind="mergesort", na_position="last")`` computes,
+    without building the sorted copy of the key columns it would return (the caller takes every
+    column in this order once).
+    """
+    try:
+        from pandas.core.sorting import lexsort_indexer, nargsort
+    except ImportError:  # a pandas without these helpers: the public (slower) route
+        return frame[keys].reset_index(drop=True).sort_values(keys, kind="mergesort", na_position="last").index.to_numpy()
+    if len(keys) > 1:
+        return np.asarray(lexsort_indexer([frame[k]._values for k in keys], orders=True, na_position="last"))
+    return np.asarray(nargsort(frame[keys[0]]._values, kind="mergesort", ascending=True, na_position="last"))
+
+
 _SE_INPUTS = ("DM", "EX", "DS")
 
 
@@ -462,7 +582,9 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
         ig = load_sdtmig()
     if ct is None:
         ct = default_ct(plan.folder)
-    check_raw(plan, raw)
+    uses = plan.column_uses()  # computed once: every dataset's _prepare reads it
+    dup_cache: dict = {}
+    check_raw(plan, raw, uses)
     report = Report()
     package = Package("SDTMIG 3.4")
     drops = _Drops()
@@ -489,7 +611,7 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
     timing: dict[str, float] = {}
     for spec in first:
         t0 = time.perf_counter()
-        works[spec.dataset] = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops)
+        works[spec.dataset] = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache)
         if spec.dataset == "DM":
             reference = works["DM"].ctx.frame
         timing[spec.dataset] = time.perf_counter() - t0
@@ -502,7 +624,7 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
     works.clear()
     for spec in rest:
         t0 = time.perf_counter()
-        work = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops)
+        work = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache)
         emit(spec.dataset, work, se_data, time.perf_counter() - t0)
         del work
     forms_in = {name: (_raw_file_name(raw, t), len(t.data)) for name, t in raw.tables.items()}
