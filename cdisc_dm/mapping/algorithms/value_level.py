@@ -8,7 +8,8 @@ dataset after the conversion and attaches it to ``Variable.value_level``:
 * ``--ORRES``  per test: data type (integer/float when every result is a number, else text),
   the collected unit when there is one, origin Collected;
 * ``--STRESC`` per test: text, origin Derived;
-* ``--STRESN`` per numeric test: float, the standard unit, significant digits seen, origin Derived.
+* ``--STRESN`` per numeric test: float (integer when every value is whole), the standard unit,
+  significant digits seen, origin Derived.
 
 Example::
 
@@ -68,7 +69,8 @@ def value_level(ds: Dataset) -> dict[str, tuple[ValueLevel, ...]]:
             sunits = sorted(grp["su"].dropna().unique())
             c = grp["c"].dropna()
             digits = _decimals(c[c.str.fullmatch(_NUM)]) if len(c) else 0
-            out[stresn].append(ValueLevel(where=where, type="float", significant_digits=digits,
+            # whole numbers only (creatinine clearance in mL/min) are integer for Define-XML
+            out[stresn].append(ValueLevel(where=where, type="float" if digits else "integer", significant_digits=digits or None,
                                           unit=sunits[0] if len(sunits) == 1 else None, origin="Derived"))
     return {k: tuple(v) for k, v in out.items() if v}
 
