@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .derivations._frame import STR_DTYPE
-from .derivations.assert_data import DerivationError, as_list, assert_data_has_vars, assert_unique_keys, resolve_filter
+from .derivations.assert_data import as_list, assert_data_has_vars, assert_unique_keys, resolve_filter
 from .derivations.compute_agegr import compute_agegr
 from .derivations.compute_uln_multiple import compute_uln_multiple
 
@@ -238,27 +238,14 @@ def derive_param_imacs_doi(
     :func:`compute_improvement_pct` and the rule is :func:`compute_imacs_doi` (Rider et al. 2004).
     Every by-group with a component record gets a record (the DOI may be missing).
     """
-    from .derivations._params import append_param_rows, pivot_items
+    from .derivations._params import append_param_rows
     from .derivations.compute_imacs_doi import compute_imacs_doi
     from .derivations.compute_tis import TIS_MEASURES, compute_improvement_pct
-    from .derivations.derive_param_tis import select_most_abnormal_enzyme
+    from .derivations.derive_param_tis import pivot_core_set
 
     fn = "derive_param_imacs_doi"
-    by, subj = as_list(by_vars), as_list(subject_vars)
-    missing = [m for m in TIS_MEASURES if m not in components]
-    if missing:
-        raise DerivationError(f"{fn}: components lacks {missing}; map each of {list(TIS_MEASURES)} to a PARAMCD")
-    assert_data_has_vars(dataset, by + subj + ["PARAMCD", "AVAL", "BASE", "ABLFL", uln_var], fn=fn)
-    enzymes = as_list(components["ENZYME"])
-    used = dataset.loc[resolve_filter(dataset, filter, fn=fn)]
-    choice = select_most_abnormal_enzyme(dataset, subj, enzymes, uln_var=uln_var)
-    enz = used.loc[used["PARAMCD"].isin(enzymes)].merge(choice, on=subj, how="inner")
-    enz = enz.loc[enz["PARAMCD"].eq(enz["__ENZYME"])].assign(PARAMCD="__ENZ")
-    others = used.loc[used["PARAMCD"].isin([components[m] for m in TIS_MEASURES if m != "ENZYME"])]
-    long = pd.concat([others[by + ["PARAMCD", "AVAL", "BASE"]], enz[by + ["PARAMCD", "AVAL", "BASE"]]], ignore_index=True)
-    codes = [components[m] if m != "ENZYME" else "__ENZ" for m in TIS_MEASURES]
-    keys, aval = pivot_items(long, by, codes, fn=fn)
-    _, base = pivot_items(long, by, codes, fn=fn, value_var="BASE")
+    keys, aval, base = pivot_core_set(dataset, by_vars, filter, components=components, subject_vars=subject_vars,
+                                      uln_var=uln_var, fn=fn)
     pct = pd.DataFrame({m: compute_improvement_pct(base[:, i], aval[:, i], m) for i, m in enumerate(TIS_MEASURES)})
     doi = compute_imacs_doi(pct)
     avalc = pd.Series(doi.map({True: "Y", False: "N"}).to_numpy(dtype=object), dtype=STR_DTYPE)

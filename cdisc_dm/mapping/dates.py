@@ -30,7 +30,7 @@ TOKENS = ("YYYY", "MMM", "MM", "DD", "HH", "SS")
 _UNKNOWN = r"UNKN|UNK|UN|UK|NK|XX|--|\?\?"
 _MONTHS = {m: i + 1 for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
 _TOKEN_RE = {
-    "YYYY": rf"(?P<y>\d{{4}}|UNKN|UKUK|UNK|UK|NK|XXXX|----|\?\?\?\?)",
+    "YYYY": r"(?P<y>\d{4}|UNKN|UKUK|UNK|UK|NK|XXXX|----|\?\?\?\?)",
     "MMM": rf"(?P<m>[A-Za-z]{{3}}|{_UNKNOWN})",
     "MM": rf"(?P<m>\d{{1,2}}|{_UNKNOWN})",
     "DD": rf"(?P<d>\d{{1,2}}|{_UNKNOWN})",

@@ -29,13 +29,13 @@ import pandas as pd
 
 from ..dataset import Dataset, Package
 from ..errors import SpecError, StandardsError
-from ..report import Issue, Report
+from ..report import Report
 from . import registry
 from .algorithms._text import TEXT, clean_text
 from .condition import SOURCE_COLUMN, evaluate
 from .context import FILE_COLUMN, FORM_COLUMN, ROW_COLUMN, Context
-from .params import Where, suggest
-from .plan import Plan, display_path, step_refs
+from .params import suggest
+from .plan import Plan, step_refs
 from .spec import REC, DatasetSpec, VariableSpec
 
 __all__ = ["run_plan", "MappingResult", "check_raw", "LINEAGE_COLUMNS", "DROPPED_COLUMNS"]

@@ -256,7 +256,6 @@ def _parse_melt(value: Any, container: Any, check_alias, spec_file: Path) -> tup
 
 def _parse_step(raw: Any, container: Any, key: Any, var: str) -> tuple[Step, dict]:
     known = registry.algorithms()
-    where = Where.of(container, key)
     if not isinstance(raw, dict):
         raise SpecError(
             f"variable {var}: a step must be a mapping with one algorithm (e.g. {{copy: dm.{var}}}), got {raw!r}",

@@ -41,7 +41,7 @@ from .assert_data import DerivationError, as_list, assert_data_has_vars, resolve
 from .compute_tis import TIS_MEASURES, compute_tis
 from .compute_uln_multiple import compute_uln_multiple
 
-__all__ = ["derive_param_tis", "select_most_abnormal_enzyme"]
+__all__ = ["derive_param_tis", "select_most_abnormal_enzyme", "pivot_core_set"]
 
 _CAT_CODE = {"NONE": 0.0, "MINIMAL": 1.0, "MODERATE": 2.0, "MAJOR": 3.0}
 
@@ -59,21 +59,15 @@ def select_most_abnormal_enzyme(dataset: pd.DataFrame, subject_vars: list[str], 
     return base.groupby(subject_vars, sort=False).head(1)[subject_vars + ["PARAMCD"]].rename(columns={"PARAMCD": "__ENZYME"})
 
 
-def derive_param_tis(
-    dataset: pd.DataFrame,
-    by_vars: str | Sequence[str] = ("USUBJID", "AVISITN"),
-    filter: Callable | pd.Series | np.ndarray | None = None,
-    *,
-    components: Mapping[str, str | Sequence[str]],
-    subject_vars: str | Sequence[str] = ("USUBJID",),
-    uln_var: str = "ANRHI",
-    keep_nas: bool = False,
-    set_values_to: Mapping[str, Mapping[str, object]] | None = None,
-) -> pd.DataFrame:
-    """Append TIS and TISCAT records. ``components`` maps each measure of :data:`TIS_MEASURES` to its
-    PARAMCD (a list of PARAMCDs for ``ENZYME``); ``filter`` selects the records used (e.g. ANL01FL = "Y"
-    and post-baseline visits)."""
-    fn = "derive_param_tis"
+def pivot_core_set(dataset: pd.DataFrame, by_vars: str | Sequence[str], filter, *,
+                   components: Mapping[str, str | Sequence[str]], subject_vars: str | Sequence[str],
+                   uln_var: str, fn: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """(by-group keys, AVAL, BASE) of the six core set measures, one column per :data:`TIS_MEASURES`.
+
+    Shared by the TIS and the IMACS definition of improvement: ``components`` maps each measure to its
+    PARAMCD (a list of PARAMCDs for ``ENZYME``, of which the subject's most abnormal one at baseline is
+    used); ``filter`` selects the records used.
+    """
     by, subj = as_list(by_vars), as_list(subject_vars)
     missing = [m for m in TIS_MEASURES if m not in components]
     if missing:
@@ -90,6 +84,26 @@ def derive_param_tis(
     codes = [components[m] if m != "ENZYME" else "__ENZ" for m in TIS_MEASURES]
     keys, aval = pivot_items(long, by, codes, fn=fn)
     _, base = pivot_items(long, by, codes, fn=fn, value_var="BASE")
+    return keys, aval, base
+
+
+def derive_param_tis(
+    dataset: pd.DataFrame,
+    by_vars: str | Sequence[str] = ("USUBJID", "AVISITN"),
+    filter: Callable | pd.Series | np.ndarray | None = None,
+    *,
+    components: Mapping[str, str | Sequence[str]],
+    subject_vars: str | Sequence[str] = ("USUBJID",),
+    uln_var: str = "ANRHI",
+    keep_nas: bool = False,
+    set_values_to: Mapping[str, Mapping[str, object]] | None = None,
+) -> pd.DataFrame:
+    """Append TIS and TISCAT records. ``components`` maps each measure of :data:`TIS_MEASURES` to its
+    PARAMCD (a list of PARAMCDs for ``ENZYME``); ``filter`` selects the records used (e.g. ANL01FL = "Y"
+    and post-baseline visits)."""
+    fn = "derive_param_tis"
+    keys, aval, base = pivot_core_set(dataset, by_vars, filter, components=components, subject_vars=subject_vars,
+                                      uln_var=uln_var, fn=fn)
     res = compute_tis(pd.DataFrame(base, columns=list(TIS_MEASURES)), pd.DataFrame(aval, columns=list(TIS_MEASURES)))
     keep = np.ones(len(keys), dtype=bool) if keep_nas else res["TIS"].notna().to_numpy()
     extra = dict(set_values_to or {})
