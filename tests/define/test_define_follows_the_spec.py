@@ -53,16 +53,31 @@ def after(tmp_path_factory):
         "  RFXSTDTC: {copy: RFSTDTC}": ("  RFXSTDTC: {subject_date: {from: dosing.DOSE_START, stat: min, "
                                         "formats: [DD-MMM-YYYY], subject: PATIENT, key: demog.PATIENT}}"),
     }
+    edits["  SEX: {ct: {from: demog.GENDER, codelist: SEX}}"] = "  SEX: {ct: {from: demog.GENDER, codelist: SEXSP}}"
     for old, new in edits.items():
         assert old in text, old
         text = text.replace(old, new)
     dm.write_text(text, encoding="utf-8")
+    # a sponsor codelist for SEX, in the study's ct/ folder
+    (folder / "ct" / "sponsor.yaml").write_text(
+        'version: "1.0"\ncodelists:\n  - short_name: SEXSP\n    sponsor: true\n    name: "Sex, sponsor-defined"\n'
+        '    extensible: false\n    terms:\n      - {value: F, decode: Female, synonyms: ["Female"]}\n'
+        '      - {value: M, decode: Male, synonyms: ["Male"]}\n', encoding="utf-8")
     return _define(folder)
 
 
 def test_a_label_edit_reaches_the_item_def(before, after):
     assert _text(_item(before, "IT.DM.AGE")) == "Age"
     assert _text(_item(after, "IT.DM.AGE")) == "Age at Informed Consent"
+
+
+def test_a_codelist_edit_changes_the_code_list_ref(before, after):
+    def ref(tree):
+        return _item(tree, "IT.DM.SEX").find("odm:CodeListRef", NS).get("CodeListOID")
+
+    assert ref(before) == "CL.SEX"
+    assert ref(after) == "CL.SEXSP"
+    assert after.find(".//odm:CodeList[@OID='CL.SEXSP']", NS) is not None
 
 
 def test_an_algorithm_edit_changes_origin_and_method(before, after):
