@@ -7,17 +7,27 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-__all__ = ["positive_int", "writable_dir", "add_output_flags"]
+__all__ = ["positive_int", "nonnegative_int", "writable_dir", "add_output_flags"]
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (e.g. --subjects)."""
+    return _whole_number(text, 1)
+
+
+def nonnegative_int(text: str) -> int:
+    """A whole number of at least 0 (e.g. --seed)."""
+    return _whole_number(text, 0)
 
 
 def writable_dir(path: str | Path) -> Path:

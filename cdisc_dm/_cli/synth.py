@@ -4,27 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._common import add_output_flags, positive_int, writable_dir
+from ._common import add_output_flags, nonnegative_int, positive_int, writable_dir
 
 NAME = "synth"
 HELP = "write a synthetic raw EDC + lab export of the IL-2 dermatomyositis study"
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
     parser.add_argument("--subjects", type=positive_int, default=240, metavar="N",
                         help="number of randomized subjects (about 1.25 x N are screened); default 240")
-    parser.add_argument("--seed", type=_seed, default=7, metavar="S", help="random seed; same seed, same files (default 7)")
+    parser.add_argument("--seed", type=nonnegative_int, default=7, metavar="S", help="random seed; same seed, same files (default 7)")
     parser.add_argument("--odm", action="store_true", help="also write odm/ODM.xml (CDISC ODM 1.3.2)")
     add_output_flags(parser)
 
