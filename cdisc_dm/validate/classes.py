@@ -26,19 +26,20 @@ _BY_NAME = {
 
 
 @lru_cache(maxsize=1)
-def _ig():
-    try:
-        from ..standards import load_sdtmig  # written by the standards helper
-    except ImportError:
-        return None
+def sdtmig():
+    """The SDTMIG metadata in specs/, or None when it cannot be loaded: class lookups then fall back
+    to the names below, and rules that need the metadata report an execution error."""
+    from ..errors import StandardsError
+    from ..standards import load_sdtmig
+
     try:
         return load_sdtmig()
-    except Exception:  # standards not shipped yet: the fallback below still works
+    except StandardsError:
         return None
 
 
 def _from_ig(domain: str) -> str | None:
-    ig = _ig()
+    ig = sdtmig()
     if ig is None:
         return None
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..classes import sdtmig
 from ..context import EvalContext, NotApplicable
 from ..execution_errors import RuleExecutionError
 from ..rule import Operation
@@ -27,20 +28,10 @@ _TIMING = (
 )
 
 
-@lru_cache(maxsize=1)
-def _ig():
-    try:
-        from ...standards import load_sdtmig
-    except ImportError:
-        return None
-    try:
-        return load_sdtmig()
-    except Exception:
-        return None
 
 
 def _need_ig():
-    ig = _ig()
+    ig = sdtmig()
     if ig is None:
         raise RuleExecutionError("this rule needs SDTMIG library metadata (cdisc_dm.standards), which is not available")
     return ig
@@ -89,7 +80,7 @@ def variable_exists(ctx: EvalContext, op: Operation):
 def get_dataset_filtered_variables(ctx: EvalContext, op: Operation):
     """Dataset variables whose library metadata matches key_name/key_value (role Timing built in)."""
     key, want = str(op.param("key_name")), str(op.param("key_value"))
-    ig = _ig()
+    ig = sdtmig()
     if ig is not None:
         try:
             meta = ig.domain(ctx.dataset.domain)
