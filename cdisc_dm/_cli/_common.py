@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-__all__ = ["positive_int", "nonnegative_int", "writable_dir", "add_output_flags"]
+__all__ = ["positive_int", "nonnegative_int", "writable_dir", "add_output_flags", "add_stage_flags"]
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -45,3 +45,15 @@ def writable_dir(path: str | Path) -> Path:
 def add_output_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary")
+
+
+def add_stage_flags(parser: argparse.ArgumentParser, plan_help: str) -> None:
+    """The flags every spec-driven stage shares (convert, derive): study, plan, formats, creation time."""
+    parser.add_argument("--study", default="il2dm", metavar="DIR",
+                        help="a study folder (mappings/<study>) or a built-in study name (default: il2dm)")
+    parser.add_argument("--plan", action="store_true", help=plan_help)
+    parser.add_argument("--formats", default="xpt,json",
+                        help="dataset formats, comma-separated: xpt,json,ndjson (default xpt,json)")
+    parser.add_argument("--created", metavar="DATETIME",
+                        help="creation time written into outputs (ISO 8601; default fixed, for reproducible runs)")
+    add_output_flags(parser)

@@ -12,7 +12,7 @@ import json
 import sys
 
 from ..errors import UsageError
-from ._common import add_output_flags
+from ._common import add_stage_flags
 
 NAME = "convert"
 HELP = "convert a raw export to SDTM with the study's mapping specs (writes sdtm/, reports/, lineage.csv, manifest.json)"
@@ -20,12 +20,8 @@ HELP = "convert a raw export to SDTM with the study's mapping specs (writes sdtm
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", metavar="DIR", help="the raw export folder (EDC CSVs, lab file, data_dictionary.json, or ODM)")
-    parser.add_argument("--study", default="il2dm", metavar="DIR", help="a study folder (mappings/<study>) or a built-in study name (default: il2dm)")
     parser.add_argument("--out", metavar="DIR", help="the run folder to write")
-    parser.add_argument("--plan", action="store_true", help="print the resolved mapping plan as JSON and stop (reads no data)")
-    parser.add_argument("--formats", default="xpt,json", help="dataset formats, comma-separated: xpt,json,ndjson (default xpt,json)")
-    parser.add_argument("--created", metavar="DATETIME", help="creation time written into outputs (ISO 8601; default fixed, for reproducible runs)")
-    add_output_flags(parser)
+    add_stage_flags(parser, "print the resolved mapping plan as JSON and stop (reads no data)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import json
 import sys
 
 from ..errors import UsageError
-from ._common import add_output_flags
+from ._common import add_stage_flags
 
 NAME = "derive"
 HELP = "derive the study's ADaM datasets from an SDTM package (writes adam/ and reports/adam-issues.csv)"
@@ -18,12 +18,8 @@ HELP = "derive the study's ADaM datasets from an SDTM package (writes adam/ and 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sdtm", metavar="DIR", help="a run folder with sdtm/, or a folder of SDTM .xpt/.json files")
-    parser.add_argument("--study", default="il2dm", metavar="DIR", help="a study folder (mappings/<study>) or a built-in study name (default: il2dm)")
     parser.add_argument("--out", metavar="DIR", help="the run folder to write (adam/ is created in it)")
-    parser.add_argument("--plan", action="store_true", help="print the resolved ADaM plan as JSON and stop (reads no data)")
-    parser.add_argument("--formats", default="xpt,json", help="dataset formats, comma-separated: xpt,json,ndjson (default xpt,json)")
-    parser.add_argument("--created", metavar="DATETIME", help="creation time written into outputs (ISO 8601; default fixed, for reproducible runs)")
-    add_output_flags(parser)
+    add_stage_flags(parser, "print the resolved ADaM plan as JSON and stop (reads no data)")
 
 
 def run(args: argparse.Namespace) -> int:
