@@ -24,6 +24,11 @@ from .derivations import (
     derive_var_trtemfl, derive_vars_avisit, derive_vars_dt, derive_vars_dtm, derive_vars_dy, derive_vars_merged,
     derive_vars_period, derive_vars_trtdt_period,
 )
+from .derivations.derive_var_compliance import derive_var_compliance
+from .derivations.derive_var_merged_summary import derive_var_merged_summary
+from .derivations.derive_var_trtdurd import derive_var_trtdurd
+from .derivations.derive_vars_if_absent import derive_vars_if_absent
+from .derivations.derive_vars_suppqual import derive_vars_suppqual
 
 __all__ = ["REGISTRY", "CONDITION_ARGS", "DATASET_ARGS", "TABLE_ARGS", "TUPLE_MAP_ARGS", "names"]
 
@@ -32,6 +37,8 @@ REGISTRY: dict[str, Callable] = {f.__name__: f for f in (
     derive_vars_dy, derive_var_ablfl, derive_var_base, derive_var_chg, derive_var_pchg, derive_var_anrind,
     derive_vars_avisit, derive_var_anl01fl, derive_vars_period, derive_var_trtemfl, derive_var_extreme_flag,
     derive_param_mmt8, derive_param_haqdi, derive_param_tis,
+    derive_var_trtdurd, derive_var_merged_summary, derive_var_compliance, derive_vars_suppqual,
+    derive_vars_if_absent,
     steps.derive_vars_copy, steps.derive_var_case_when, steps.derive_vars_agegr, steps.derive_vars_supp,
     steps.derive_var_uln_multiple, steps.derive_var_paste, steps.derive_var_date_offset, steps.derive_records_appended, steps.derive_param_imacs_doi,
 )}

@@ -1,21 +1,28 @@
-"""APERIOD, APERIODC, TRTP, TRTA (and TRTPN/TRTAN) from ADSL's period dates (ADaMIG 1.3 section 3.3.2).
+"""APERIOD, APERIODC, TRTP, TRTA (and TRTPN/TRTAN) from ADSL's period variables (ADaMIG 1.3 section 3.3.2).
 
-ADSL carries, per period xx: TRxxSDT, TRxxEDT, TRxxP, TRxxA (and optionally TRxxPN, TRxxAN,
-TRxxSDTM/TRxxEDTM). A record belongs to period xx when TRxxSDT <= ADT <= TRxxEDT. When two periods
-touch (TR01EDT = TR02SDT, the day the open-label dose is given), the LATER period wins: on the day of
-the switch the subject has received the new treatment. A missing TRxxEDT for a started period
-(ongoing at data cut) leaves the period open-ended. ``end_lag_days`` extends the LAST period's end
-(e.g. AEs up to 30 days after last dose are still attributed to the last treatment); records before
-TR01SDT or after the (lagged) last end get missing APERIOD/TRTA.
+ADSL carries, per period xx (ADaMIG 1.3 section 3.2.7): the planned and actual treatment TRTxxP and
+TRTxxA (optionally TRTxxPN/TRTxxAN), the treatment dates TRxxSDT/TRxxEDT and, when analysis periods
+differ from treatment periods, APxxSDT/APxxEDT. A record belongs to period xx when
+``start <= date_var <= end``, where start/end are TRxxSDT/TRxxEDT (``period_dates="TR"``, the
+default: events such as AEs are attributed to the treatment being taken) or APxxSDT/APxxEDT
+(``period_dates="AP"``: assessments are attributed to the sponsor's analysis periods). TRTP and TRTA
+are then that period's TRTxxP and TRTxxA, as ADaMIG 1.3 section 3.3.2 requires for BDS and OCCDS
+records ("TRTP ... TRTxxP where xx = APERIOD").
 
-The IL-2 study: period 1 = blinded (TR01A "IL-2 1 MIU QOD" or "Placebo"), period 2 = open label
+When two periods touch (TR01EDT = TR02SDT, the day the open-label dose is given), the LATER period
+wins: on the day of the switch the subject has received the new treatment. A missing end date for a
+started period (ongoing at data cut) leaves the period open-ended. ``end_lag_days`` extends the LAST
+period's end (e.g. AEs up to 30 days after last dose are still attributed to the last treatment);
+records before the first period or after the (lagged) last end get missing APERIOD/TRTA.
+
+The IL-2 study: period 1 = blinded (TRT01A "IL-2 1 MIU QOD" or "Placebo"), period 2 = open label
 (IL-2 for both), so an event starting on placebo in period 1 has TRTA = "Placebo" even though the
 subject's TRTSEQA ends in IL-2. Example::
 
     >>> import pandas as pd
     >>> adsl = pd.DataFrame({"USUBJID": ["1"], "TR01SDT": pd.to_datetime(["2024-01-01"]), "TR01EDT": pd.to_datetime(["2024-04-01"]),
-    ...     "TR01P": ["Placebo"], "TR01A": ["Placebo"], "TR02SDT": pd.to_datetime(["2024-04-02"]), "TR02EDT": pd.to_datetime(["2024-07-01"]),
-    ...     "TR02P": ["IL-2"], "TR02A": ["IL-2"]})
+    ...     "TRT01P": ["Placebo"], "TRT01A": ["Placebo"], "TR02SDT": pd.to_datetime(["2024-04-02"]), "TR02EDT": pd.to_datetime(["2024-07-01"]),
+    ...     "TRT02P": ["IL-2"], "TRT02A": ["IL-2"]})
     >>> ae = pd.DataFrame({"USUBJID": ["1", "1"], "ADT": pd.to_datetime(["2024-02-01", "2024-05-01"])})
     >>> derive_vars_period(ae, adsl)[["APERIOD", "TRTA"]].values.tolist()
     [[1.0, 'Placebo'], [2.0, 'IL-2']]
@@ -33,12 +40,32 @@ from .assert_data import DerivationError, as_list, assert_data_has_vars, assert_
 
 __all__ = ["derive_vars_period", "period_numbers"]
 
-_PERIOD_RE = re.compile(r"^TR(\d\d)SDT$")
+_PREFIXES = ("TR", "AP")
 
 
-def period_numbers(adsl: pd.DataFrame) -> list[int]:
-    """The periods present in ADSL, from its TRxxSDT columns (sorted)."""
-    return sorted(int(m.group(1)) for c in adsl.columns if (m := _PERIOD_RE.match(str(c))))
+def period_numbers(adsl: pd.DataFrame, period_dates: str = "TR") -> list[int]:
+    """The periods present in ADSL, from its TRxxSDT (or APxxSDT) columns, sorted.
+
+    >>> period_numbers(pd.DataFrame(columns=["USUBJID", "TR02SDT", "TR01SDT", "AP01SDT"]))
+    [1, 2]
+    """
+    pattern = re.compile(rf"^{period_dates}(\d\d)SDT$")
+    return sorted(int(m.group(1)) for c in adsl.columns if (m := pattern.match(str(c))))
+
+
+def _treatment_columns(adsl: pd.DataFrame, p: int) -> dict[str, str]:
+    """ADSL column of each treatment role ("P", "A", "PN", "AN") for period ``p``.
+
+    The ADaMIG names are TRTxxP/TRTxxA/TRTxxPN/TRTxxAN. The earlier, non-standard TRxxP/TRxxA names
+    are still read when the ADaMIG ones are absent, so that callers written against them keep working.
+    """
+    cols = {}
+    for role in ("P", "A", "PN", "AN"):
+        for name in (f"TRT{p:02d}{role}", f"TR{p:02d}{role}"):
+            if name in adsl.columns:
+                cols[role] = name
+                break
+    return cols
 
 
 def derive_vars_period(
@@ -47,24 +74,35 @@ def derive_vars_period(
     by_vars: str | Sequence[str] = ("USUBJID",),
     *,
     date_var: str = "ADT",
+    period_dates: str = "TR",
     end_lag_days: int = 0,
 ) -> pd.DataFrame:
     """Return a copy of ``dataset`` with APERIOD, APERIODC, TRTP, TRTA (+ TRTPN/TRTAN when ADSL has them)."""
     fn = "derive_vars_period"
     by = as_list(by_vars)
+    if period_dates not in _PREFIXES:
+        raise DerivationError(f"{fn}: period_dates must be 'TR' (TRxxSDT/TRxxEDT) or 'AP' (APxxSDT/APxxEDT), "
+                              f"not {period_dates!r}")
     assert_data_has_vars(dataset, by + [date_var], fn=fn)
-    periods = period_numbers(dataset_adsl)
+    periods = period_numbers(dataset_adsl, period_dates)
     if not periods:
-        raise DerivationError(f"{fn}: ADSL has no TRxxSDT columns", hint="derive TR01SDT/TR01EDT (derive_vars_trtdt_period) first")
-    need = by + [f"TR{p:02d}{s}" for p in periods for s in ("SDT", "EDT", "P", "A")]
-    assert_data_has_vars(dataset_adsl, need, fn=fn, what="ADSL")
+        hint = ("derive TR01SDT/TR01EDT (derive_vars_trtdt_period) first" if period_dates == "TR"
+                else "derive AP01SDT/AP01EDT in ADSL first")
+        raise DerivationError(f"{fn}: ADSL has no {period_dates}xxSDT columns", hint=hint)
+    roles = {p: _treatment_columns(dataset_adsl, p) for p in periods}
+    missing = [f"TRT{p:02d}{r}" for p in periods for r in ("P", "A") if r not in roles[p]]
+    assert_data_has_vars(dataset_adsl, by + [f"{period_dates}{p:02d}{s}" for p in periods for s in ("SDT", "EDT")],
+                         fn=fn, what="ADSL")
+    if missing:
+        raise DerivationError(f"{fn}: ADSL is missing column(s) {', '.join(missing)}",
+                              hint="ADaMIG 1.3 section 3.2.7: TRTxxP and TRTxxA are required for every period xx")
     assert_unique_keys(dataset_adsl, by, fn=fn, what="ADSL")
     clash = [v for v in ("APERIOD", "APERIODC", "TRTP", "TRTA", "TRTPN", "TRTAN") if v in dataset.columns]
     if clash:
         raise DerivationError(f"{fn}: input already has {', '.join(clash)}", hint="drop them before re-deriving")
-    optional = [f"TR{p:02d}{s}" for p in periods for s in ("PN", "AN") if f"TR{p:02d}{s}" in dataset_adsl.columns]
-    adsl = dataset_adsl[need + optional]
-    merged = dataset[by].merge(adsl, on=by, how="left", validate="many_to_one")
+    need = by + [f"{period_dates}{p:02d}{s}" for p in periods for s in ("SDT", "EDT")]
+    need += [c for p in periods for c in roles[p].values()]
+    merged = dataset[by].merge(dataset_adsl[need], on=by, how="left", validate="many_to_one")
     adt = as_datetime(dataset[date_var]).dt.normalize().to_numpy()
     n = len(dataset)
     aperiod = np.full(n, np.nan)
@@ -75,8 +113,8 @@ def derive_vars_period(
     last = periods[-1]
     # a loop over the (two or three) periods, each step vectorized over all records
     for p in periods:
-        sdt = as_datetime(merged[f"TR{p:02d}SDT"]).dt.normalize().to_numpy()
-        edt = as_datetime(merged[f"TR{p:02d}EDT"]).dt.normalize()
+        sdt = as_datetime(merged[f"{period_dates}{p:02d}SDT"]).dt.normalize().to_numpy()
+        edt = as_datetime(merged[f"{period_dates}{p:02d}EDT"]).dt.normalize()
         if p == last and end_lag_days:
             edt = edt + pd.Timedelta(days=end_lag_days)
         edt = edt.to_numpy()
@@ -84,12 +122,12 @@ def derive_vars_period(
         not_ended = pd.isna(edt) | (adt <= edt)
         inside = started & not_ended  # later periods overwrite earlier ones: the later period wins
         aperiod[inside] = p
-        trtp[inside] = merged[f"TR{p:02d}P"].to_numpy(dtype=object)[inside]
-        trta[inside] = merged[f"TR{p:02d}A"].to_numpy(dtype=object)[inside]
-        if f"TR{p:02d}PN" in merged:
-            trtpn[inside] = merged[f"TR{p:02d}PN"].to_numpy(dtype="float64", na_value=np.nan)[inside]
-        if f"TR{p:02d}AN" in merged:
-            trtan[inside] = merged[f"TR{p:02d}AN"].to_numpy(dtype="float64", na_value=np.nan)[inside]
+        trtp[inside] = merged[roles[p]["P"]].to_numpy(dtype=object)[inside]
+        trta[inside] = merged[roles[p]["A"]].to_numpy(dtype=object)[inside]
+        if "PN" in roles[p]:
+            trtpn[inside] = merged[roles[p]["PN"]].to_numpy(dtype="float64", na_value=np.nan)[inside]
+        if "AN" in roles[p]:
+            trtan[inside] = merged[roles[p]["AN"]].to_numpy(dtype="float64", na_value=np.nan)[inside]
     out = dataset.copy(deep=False)  # columns get replaced, never written in place
     out["APERIOD"] = aperiod
     ap = pd.Series(aperiod, index=dataset.index)
@@ -97,14 +135,14 @@ def derive_vars_period(
     out["APERIODC"] = ("Period " + number).where(ap.notna()).astype(STR_DTYPE)
     out["TRTP"] = pd.Series(trtp, index=dataset.index, dtype=STR_DTYPE)
     out["TRTA"] = pd.Series(trta, index=dataset.index, dtype=STR_DTYPE)
-    if any(c.endswith("PN") for c in optional):
+    if any("PN" in r for r in roles.values()):
         out["TRTPN"] = trtpn
-    if any(c.endswith("AN") for c in optional):
+    if any("AN" in r for r in roles.values()):
         out["TRTAN"] = trtan
     return out
 
 
 derive_vars_period.method = (
-    "APERIOD = xx where TRxxSDT <= ADT <= TRxxEDT (the later period wins on a shared day); APERIODC = 'Period xx'; "
-    "TRTP = TRxxP and TRTA = TRxxA of that period."
+    "APERIOD = xx where TRxxSDT <= ADT <= TRxxEDT (APxxSDT/APxxEDT for analysis periods; the later period wins on "
+    "a shared day); APERIODC = 'Period xx'; TRTP = TRTxxP and TRTA = TRTxxA of that period."
 )
