@@ -24,8 +24,10 @@ from .derivations import (
     derive_var_trtemfl, derive_vars_avisit, derive_vars_dt, derive_vars_dtm, derive_vars_dy, derive_vars_merged,
     derive_vars_period, derive_vars_trtdt_period,
 )
+from .derivations.derive_extreme_records import derive_extreme_records
 from .derivations.derive_var_compliance import derive_var_compliance
 from .derivations.derive_var_merged_summary import derive_var_merged_summary
+from .derivations.derive_var_threshold_range import derive_var_threshold_range
 from .derivations.derive_var_trtdurd import derive_var_trtdurd
 from .derivations.derive_vars_if_absent import derive_vars_if_absent
 from .derivations.derive_vars_suppqual import derive_vars_suppqual
@@ -38,7 +40,7 @@ REGISTRY: dict[str, Callable] = {f.__name__: f for f in (
     derive_vars_avisit, derive_var_anl01fl, derive_vars_period, derive_var_trtemfl, derive_var_extreme_flag,
     derive_param_mmt8, derive_param_haqdi, derive_param_tis,
     derive_var_trtdurd, derive_var_merged_summary, derive_var_compliance, derive_vars_suppqual,
-    derive_vars_if_absent,
+    derive_vars_if_absent, derive_extreme_records, derive_var_threshold_range,
     steps.derive_vars_copy, steps.derive_var_case_when, steps.derive_vars_agegr, steps.derive_vars_supp,
     steps.derive_var_uln_multiple, steps.derive_var_paste, steps.derive_var_date_offset, steps.derive_records_appended, steps.derive_param_imacs_doi,
 )}

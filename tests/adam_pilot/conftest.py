@@ -13,5 +13,6 @@ def pilot_run():
 
     plan = load_adam_plan("cdiscpilot01")
     result = run_adam_plan(plan, pilot_sdtm())
-    return {"result": result, "adam": {ds.name: ds.data for ds in result.package},
-            "pilot": {"ADSL": read("adam", "adsl"), "ADAE": read("adam", "adae")}, "sdtm": pilot_sdtm()}
+    pilot = {name.upper(): read("adam", name) for name in ("adsl", "adae", "advs", "adlbc", "adlbh")}
+    return {"result": result, "adam": {ds.name: ds.data for ds in result.package}, "pilot": pilot,
+            "sdtm": pilot_sdtm()}

