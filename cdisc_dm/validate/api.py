@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from .. import __version__
 from ..errors import CdiscDmError, Location, RuleError, UsageError
-from .engine import clear_caches, run_rule
+from .engine import clear_caches, prime_caches, run_rule
 from .results import DatasetInfo, RuleResult, ValidationResult
 from .rule import Rule, find_rule_files, parse_rule
 from .define_data import DefineData, load_define
@@ -140,6 +140,7 @@ def validate(
     sources.extend(rules or [])
     parsed, broken = load_rules(sources, strict=True)
     results: list[RuleResult] = list(broken)
+    prime_caches(study)
     try:
         for rule in sorted(parsed, key=lambda r: r.core_id):
             if rule.standards and not rule.applies_to_standard(std_name, std_version):

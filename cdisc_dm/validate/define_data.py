@@ -93,10 +93,8 @@ def package_from_study(study: StudyData) -> Package:
     folder = Path(study.path)
     if folder.is_dir() and (folder / "metadata.json").is_file():
         try:
-            from ..io.define import read_package_for_define
-
-            package, _ = read_package_for_define(folder)
-            if set(package.datasets) == set(study.datasets):
+            package = _package_with_metadata(folder / "metadata.json", study)
+            if package is not None:
                 return package
         except CdiscDmError:
             pass  # metadata.json does not match the files: fall back on the files' own metadata
@@ -111,3 +109,42 @@ def package_from_study(study: StudyData) -> Package:
         package.add(Dataset(name=name, label=sds.label or "", data=frame.reset_index(drop=True), variables=variables,
                             domain=sds.domain or None))
     return package
+
+
+def _package_with_metadata(sidecar: Path, study: StudyData) -> Package | None:
+    """``metadata.json`` (origins, formats, codelists) with the frames the validator already read.
+
+    The same package :func:`cdisc_dm.io.define.read_package_for_define` builds from the folder,
+    without reading every dataset a second time: the variables the sidecar lists, in its order,
+    and for Char variables the empty string as the missing value (XPT has no other). None when
+    the sidecar lists other datasets or variables than the files hold.
+    """
+    from ..io.define import load_package_metadata
+
+    package, _ = load_package_metadata(sidecar)
+    if set(package.datasets) != set(study.datasets):
+        return None
+    for ds in package.datasets.values():
+        sds = study.datasets[ds.name]
+        frame = sds.frame
+        if any(n not in frame.columns for n in ds.names):
+            return None
+        frame = frame.loc[:, ds.names]
+        for var in ds.variables:
+            if var.type == "Char":
+                frame[var.name] = _blank_as_missing(frame[var.name], sds.empty.get(var.name))
+        ds.data = frame.reset_index(drop=True)
+    return package
+
+
+def _blank_as_missing(col: pd.Series, blank=None) -> pd.Series:
+    """"" -> missing (pd.NA) in a text column, keeping the column's own string objects.
+
+    ``blank``: the reader's mask of blank values (an XPT text column has no other missing value).
+    """
+    if blank is not None and col.dtype == object and len(blank) == len(col):
+        return col.where(~blank, pd.NA)
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
+        return col.where((col != "").to_numpy(), pd.NA)
+    text = col.astype("string")
+    return text.where(text.str.len() > 0).astype(object)

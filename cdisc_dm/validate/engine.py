@@ -27,13 +27,13 @@ from .execution_errors import RuleExecutionError
 from .match_datasets import ROW, apply_match_datasets
 from .operations import get_operation
 from .operators import get_operator
-from .results import Finding, RuleResult
+from .results import FindingChunk, RuleResult
 from .rule import Condition, Node, Rule
 from .scope import in_scope
 from .study_data import StudyData, StudyDataset
-from .values import clear_cache, is_empty, is_empty_scalar
+from .values import clear_cache, is_empty, seed_cache
 
-__all__ = ["run_rule", "evaluate", "check_names", "SUPPORTED_RULE_TYPES"]
+__all__ = ["run_rule", "evaluate", "check_names", "prime_caches", "clear_caches", "SUPPORTED_RULE_TYPES"]
 
 SUPPORTED_RULE_TYPES = {
     "Record Data",
@@ -120,24 +120,11 @@ def _output_names(rule: Rule, ctx: EvalContext) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, (np.floating,)):
-        v = float(v)
-    elif isinstance(v, np.integer):
-        v = int(v)
-    elif isinstance(v, np.bool_):
-        v = bool(v)
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, (list, set, frozenset, tuple)):
-        return sorted(str(x) for x in v)
-    return v
-
-
-def _findings(rule: Rule, ctx: EvalContext, mask: pd.Series, dataset_name: str, record_level: bool) -> list[Finding]:
+def _findings(rule: Rule, ctx: EvalContext, mask: pd.Series, dataset_name: str, record_level: bool) -> FindingChunk | None:
+    """The reported records as one :class:`FindingChunk` (columns, no per-record objects)."""
     hit = ctx.frame[mask.to_numpy()]
     if hit.empty:
-        return []
+        return None
     if ROW in hit.columns:
         # one finding per record, in record order whatever the joins did (deterministic reports)
         hit = hit.drop_duplicates(ROW, keep="first").sort_values(ROW, kind="stable")
@@ -146,26 +133,26 @@ def _findings(rule: Rule, ctx: EvalContext, mask: pd.Series, dataset_name: str, 
     seq_col = ctx.column("--SEQ") if record_level else None
     subj = "USUBJID" if "USUBJID" in hit.columns else None
     records = hit.head(1) if rule.sensitivity == "Dataset" else hit
-    out = []
-    row_values = {
-        n: (records[c].tolist() if c is not None else [ctx.values.get(n) if n.startswith("$") else None] * len(records))
-        for n, c in cols.items()
-    }
-    rows = records[ROW].tolist() if ROW in records.columns else [None] * len(records)
-    subjects = records[subj].tolist() if subj else [None] * len(records)
-    seqs = records[seq_col].tolist() if seq_col else [None] * len(records)
-    for i in range(len(records)):
-        row = None if (rule.sensitivity == "Dataset" or not record_level or rows[i] is None) else int(rows[i]) + 1
-        out.append(
-            Finding(
-                dataset=dataset_name,
-                row=row,
-                variables={n: _value(row_values[n][i]) for n in names},
-                usubjid=None if subjects[i] is None or is_empty_scalar(subjects[i]) else str(subjects[i]),
-                seq=_value(seqs[i]),
-            )
-        )
-    return out
+    n = len(records)
+    variables = {}
+    for name, c in cols.items():
+        if c is not None:
+            variables[name] = records[c].to_numpy()
+        else:
+            filler = np.empty(n, dtype=object)
+            filler.fill(ctx.values.get(name) if name.startswith("$") else None)
+            variables[name] = filler
+    rows = None
+    if rule.sensitivity != "Dataset" and record_level and ROW in records.columns:
+        rows = records[ROW].to_numpy(dtype=np.int64) + 1
+    return FindingChunk(
+        dataset=dataset_name,
+        rows=rows,
+        variables=variables,
+        usubjid=records[subj].to_numpy() if subj else None,
+        seq=records[seq_col].to_numpy() if seq_col else None,
+        size=n,
+    )
 
 
 def _run_operations(rule: Rule, ctx: EvalContext) -> None:
@@ -236,7 +223,8 @@ def _metadata_frame(rule_type: str, ds: StudyDataset) -> pd.DataFrame:
             "variable_data_type": [ds.types.get(c, "Char") for c in cols],
             "variable_order_number": [float(i + 1) for i in range(len(cols))],
             "variable_format": ["" for _ in cols],
-            "variable_has_empty_values": [bool(is_empty(ds.frame[c]).any()) for c in cols],
+            "variable_has_empty_values": [bool(ds.empty[c].any()) if c in ds.empty else bool(is_empty(ds.frame[c]).any())
+                                          for c in cols],
         }
     )
     if rule_type == "Variable Metadata Check against Library Metadata":
@@ -247,13 +235,21 @@ def _metadata_frame(rule_type: str, ds: StudyDataset) -> pd.DataFrame:
 _META_FRAMES: dict[tuple, pd.DataFrame] = {}
 
 
+def prime_caches(study: StudyData) -> None:
+    """Put what the readers already know (blank masks of text columns) in the per-run cache."""
+    for ds in study.datasets.values():
+        for col, mask in ds.empty.items():
+            if len(mask) == len(ds.frame):
+                seed_cache((study.token, ds.name, col), "empty", pd.Series(mask, index=ds.frame.index, copy=False))
+
+
 def clear_caches() -> None:
     """Forget per-run caches (metadata frames, parsed dates); validate() calls it after a run."""
     _META_FRAMES.clear()
     clear_cache()
 
 
-def _evaluate_dataset(rule: Rule, ds: StudyDataset, study: StudyData, standard: str, ct: Any) -> list[Finding]:
+def _evaluate_dataset(rule: Rule, ds: StudyDataset, study: StudyData, standard: str, ct: Any) -> FindingChunk | None:
     rtype = rule.rule_type
     if rtype == "Record Data":
         frame = _record_frame(ds, rule, study)
@@ -273,7 +269,7 @@ def _evaluate_dataset(rule: Rule, ds: StudyDataset, study: StudyData, standard: 
     return _findings(rule, ctx, mask, ds.name, record_level)
 
 
-def _domain_presence(rule: Rule, study: StudyData, standard: str, ct: Any) -> list[Finding]:
+def _domain_presence(rule: Rule, study: StudyData, standard: str, ct: Any) -> FindingChunk | None:
     names = {}
     for ds in study.datasets.values():
         loc = ds.file.rsplit("/", 1)[-1]
@@ -317,10 +313,12 @@ def run_rule(rule: Rule, study: StudyData, *, standard: str = "SDTMIG 3.4", ct: 
                 if not in_scope(rule.scope, ds):
                     continue
                 try:
-                    findings.extend(_evaluate_dataset(rule, ds, study, standard, ct))
+                    chunk = _evaluate_dataset(rule, ds, study, standard, ct)
                     result.datasets.append(ds.name)
                 except (ColumnMissing, NotApplicable):
                     continue  # the rule does not apply to this dataset (CORE: skipped)
+                if chunk is not None:
+                    findings.append(chunk)
     except (ColumnMissing, NotApplicable) as exc:
         result.status = "skipped"
         result.skip_reason = f"not applicable: {exc}"
@@ -335,8 +333,10 @@ def run_rule(rule: Rule, study: StudyData, *, standard: str = "SDTMIG 3.4", ct: 
         where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
         result.error = f"{type(exc).__name__}: {exc}{where}"
         return result
-    result.findings = findings
-    if findings:
+    for chunk in findings if isinstance(findings, list) else [findings]:
+        if chunk is not None:
+            result.add_chunk(chunk)
+    if result.count:
         result.status = "failed"
     elif not result.datasets and rule.rule_type != "Domain Presence Check":
         result.status = "skipped"

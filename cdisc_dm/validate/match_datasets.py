@@ -21,14 +21,17 @@ Example::
 """
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pandas as pd
 
 from .context import ColumnMissing, NotApplicable
-from .rule import MatchDataset, Rule
+from .rule import Condition, MatchDataset, Rule
 from .study_data import StudyData, StudyDataset
 from .values import as_text, cached, map_unique
 
-__all__ = ["apply_match_datasets", "ROW"]
+__all__ = ["apply_match_datasets", "key_text", "ROW"]
 
 ROW = "__row__"
 _RELATIONSHIP = ("SUPP--", "SUPPQUAL", "CO", "RELREC")
@@ -42,12 +45,15 @@ def _is_child_match(md: MatchDataset, ds: StudyDataset) -> bool:
     return md.name == ds.name or md.name == ds.domain
 
 
-def _key_text(s: pd.Series, key: tuple | None = None) -> pd.Series:
+def key_text(s: pd.Series, key: tuple | None = None) -> pd.Series:
     """Join-key text (trimmed; numbers without trailing zeros), memoized per dataset column when ``key``."""
     if key is not None:
         s = s.copy(deep=False)
         s.attrs = {"cdisc_dm_key": key}
     return cached(s, "key_text", lambda x: map_unique(as_text(x), lambda u: u.str.strip()))
+
+
+_key_text = key_text
 
 
 def _resolve_parents(frame: pd.DataFrame, ds: StudyDataset, study: StudyData) -> pd.DataFrame:
@@ -126,7 +132,7 @@ def _supp_pivot(frame: pd.DataFrame, supps: list[StudyDataset]) -> pd.DataFrame:
     return out
 
 
-def _join(frame: pd.DataFrame, md: MatchDataset, ds: StudyDataset, study: StudyData) -> pd.DataFrame:
+def _join(frame: pd.DataFrame, md: MatchDataset, ds: StudyDataset, study: StudyData, rule: Rule) -> pd.DataFrame:
     others = study.by_domain(md.name) or ([study.datasets[md.name]] if md.name in study.datasets else [])
     if not others and md.name.startswith("SUPP"):
         others = [d for d in study.datasets.values() if d.is_supp and (d.name == md.name or (md.name == "SUPP--" and d.parent == ds.name))]
@@ -151,20 +157,84 @@ def _join(frame: pd.DataFrame, md: MatchDataset, ds: StudyDataset, study: StudyD
         right_keys.append(rk)
     tmp = [f"__k{i}" for i in range(len(left_keys))]
     in_order = len(frame) == len(ds.frame) and (ROW not in frame.columns or bool((frame[ROW].to_numpy() == range(len(frame))).all()))
-    left = frame.assign(**{
-        t: _key_text(frame[c], (study.token, ds.name, c) if in_order and c in ds.frame.columns else None)
-        for t, c in zip(tmp, left_keys)
-    })
+    left_text = [_key_text(frame[c], (study.token, ds.name, c) if in_order and c in ds.frame.columns else None) for c in left_keys]
+    right_text = [_key_text(right[c], (study.token, others[0].name, c) if len(others) == 1 else None) for c in right_keys]
+    wanted = referenced_names(rule, (ds.prefix, others[0].prefix))
     rename = {}
     for c in right.columns:
         if c in right_keys:
             continue
-        rename[c] = f"{md.name}.{c}" if c in frame.columns else c
-    r = right.drop(columns=[c for c in right_keys if c in right.columns]).rename(columns=rename)
-    r = r.assign(**{t: _key_text(right[c], (study.token, others[0].name, c) if len(others) == 1 else None) for t, c in zip(tmp, right_keys)})
-    # a key variable named differently on the right also becomes visible as DM.<name>
+        new = f"{md.name}.{c}" if c in frame.columns else c
+        # only the variables the rule can refer to come over: a join of DM onto a million
+        # records would otherwise copy every DM variable onto every record
+        if wanted is None or new in wanted or c in wanted:
+            rename[c] = new
+    r = right[list(rename)].rename(columns=rename)
+    rkeys = pd.MultiIndex.from_arrays(right_text) if len(right_text) > 1 else pd.Index(right_text[0])
+    if rkeys.is_unique:
+        # each record has at most one partner: take the partner's values (the record's own
+        # columns are not copied, as a merge would)
+        lkeys = pd.MultiIndex.from_arrays(left_text) if len(left_text) > 1 else pd.Index(left_text[0])
+        at = rkeys.get_indexer(lkeys)
+        out = frame.copy(deep=False)
+        for c in r.columns:
+            out[c] = pd.api.extensions.take(r[c].to_numpy(), at, allow_fill=True)
+        return out
+    left = frame.assign(**dict(zip(tmp, left_text)))
+    r = r.assign(**dict(zip(tmp, right_text)))
     merged = left.merge(r, how="left", on=tmp, sort=False)
     return merged.drop(columns=tmp)
+
+
+# operations whose column needs are all named in their parameters, plus the ones they read by
+# convention; a rule with any other operation keeps every variable of a matched dataset
+_KNOWN_OPERATIONS = {
+    "dy": {"RFSTDTC"}, "distinct": set(), "record_count": set(), "max_date": set(), "min_date": set(),
+    "max": set(), "min": set(), "mean": set(), "arithmetic": set(),
+}
+_TOKEN = re.compile(r"[A-Za-z_$*][A-Za-z0-9_$*.\-]*")
+
+
+def referenced_names(rule: Rule, prefixes: tuple[str, ...]) -> set[str] | None:
+    """Every variable name the rule's check, operations and outputs can refer to (``--`` expanded
+    with each of ``prefixes``, ``DM.X`` also as ``X``), or None when an operation may read
+    variables it does not name."""
+    out: set[str] = set()
+
+    def add(v: Any) -> None:
+        if isinstance(v, str):
+            for tok in [v, *_TOKEN.findall(v)]:
+                for name in {tok, *(tok.replace("--", p, 1) for p in prefixes if "--" in tok)}:
+                    out.add(name)
+                    if "." in name:
+                        out.add(name.split(".", 1)[1])
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                add(k)
+                add(x)
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            for x in v:
+                add(x)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Condition):
+            add(node.name)
+            add(node.value)
+            add(node.params)
+        else:
+            for item in node.items:
+                walk(item)
+
+    for op in rule.operations:
+        if op.operator not in _KNOWN_OPERATIONS:
+            return None
+        out |= _KNOWN_OPERATIONS[op.operator]
+        add(op.params)
+    walk(rule.check)
+    add(list(rule.output_variables))
+    for md in rule.match_datasets:
+        add(list(md.keys))
+    return out
 
 
 def _relrec_links(ds: StudyDataset, study: StudyData, frame: pd.DataFrame, wildcard: str | None) -> pd.DataFrame:
@@ -242,5 +312,5 @@ def apply_match_datasets(frame: pd.DataFrame, rule: Rule, ds: StudyDataset, stud
         else:
             if md.name in (ds.name, ds.domain):
                 continue
-            frame = _join(frame, md, ds, study)
+            frame = _join(frame, md, ds, study, rule)
     return frame

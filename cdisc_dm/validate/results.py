@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Finding", "RuleResult", "DatasetInfo", "ValidationResult", "RuleStatus"]
+import numpy as np
+
+__all__ = ["Finding", "FindingChunk", "RuleResult", "DatasetInfo", "ValidationResult", "RuleStatus"]
 
 RuleStatus = Literal["passed", "failed", "error", "skipped"]
 Severity = Literal["error", "warning", "notice"]
@@ -25,6 +27,81 @@ class Finding:
     usubjid: str | None = None
     seq: float | int | None = None  # --SEQ when the dataset has one
     message: str | None = None  # overrides the rule message when more specific
+
+
+def plain_values(values: np.ndarray) -> list:
+    """A column of finding values as plain Python values (what reports write), column at a time.
+
+    Floats become ``float`` with None for NaN, numpy integers/booleans ``int``/``bool``, lists and
+    sets sorted text; text is kept as it is.
+
+    >>> plain_values(np.array([1.5, np.nan]))
+    [1.5, None]
+    """
+    kind = values.dtype.kind
+    if kind == "f":
+        out = values.tolist()
+        for i in np.flatnonzero(np.isnan(values)).tolist():
+            out[i] = None
+        return out
+    if kind in "iub":
+        return values.tolist()
+    return [_plain_value(v) for v in values.tolist()]
+
+
+def _plain_value(v: Any) -> Any:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, np.floating):
+        v = float(v)
+    elif isinstance(v, np.integer):
+        v = int(v)
+    elif isinstance(v, np.bool_):
+        v = bool(v)
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (list, set, frozenset, tuple)):
+        return sorted(str(x) for x in v)
+    return v
+
+
+@dataclass
+class FindingChunk:
+    """The findings of one rule on one dataset, kept as columns until something reads them.
+
+    A rule reporting a million records holds a few arrays (row numbers, USUBJID, --SEQ, one array
+    per output variable, sharing the dataset's string objects) instead of a million
+    :class:`Finding` objects; :meth:`findings` builds those, in record order, when a report
+    is written.
+    """
+
+    dataset: str
+    rows: np.ndarray | None  # 1-based record numbers; None for dataset-level findings
+    variables: dict[str, np.ndarray]  # output variable -> its values on the reported records
+    usubjid: np.ndarray | None
+    seq: np.ndarray | None
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+    def findings(self) -> list[Finding]:
+        n = self.size
+        rows = self.rows.tolist() if self.rows is not None else [None] * n
+        subjects = [None] * n
+        if self.usubjid is not None:
+            from .values import is_empty_scalar
+
+            subjects = [v if isinstance(v, str) and v else (None if is_empty_scalar(v) else str(v))
+                        for v in self.usubjid.tolist()]
+        seqs = plain_values(self.seq) if self.seq is not None else [None] * n
+        names = list(self.variables)
+        columns = [plain_values(self.variables[k]) for k in names]
+        return [
+            Finding(dataset=self.dataset, row=rows[i], variables=dict(zip(names, (c[i] for c in columns))),
+                    usubjid=subjects[i], seq=seqs[i])
+            for i in range(n)
+        ]
 
 
 @dataclass
@@ -45,7 +122,30 @@ class RuleResult:
 
     @property
     def count(self) -> int:
-        return len(self.findings)
+        return len(self.__dict__["_findings"]) + sum(len(c) for c in self.__dict__.get("_chunks", ()))
+
+    def add_chunk(self, chunk: FindingChunk) -> None:
+        """Findings kept compact until ``findings`` is read (see :class:`FindingChunk`)."""
+        if len(chunk):
+            self.__dict__.setdefault("_chunks", []).append(chunk)
+
+
+def _get_findings(self: RuleResult) -> list[Finding]:
+    chunks = self.__dict__.pop("_chunks", None)
+    if chunks:
+        for chunk in chunks:
+            self.__dict__["_findings"].extend(chunk.findings())
+    return self.__dict__["_findings"]
+
+
+def _set_findings(self: RuleResult, value: list[Finding]) -> None:
+    self.__dict__.pop("_chunks", None)
+    self.__dict__["_findings"] = value
+
+
+# ``findings`` stays a dataclass field (reports and to_dict list it in order) whose value is built
+# from the compact chunks the first time it is read
+RuleResult.findings = property(_get_findings, _set_findings)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import CdiscDmError, Location, RawInputError, UsageError
 from .classes import infer_class
+from .xpt_reader import read_xpt_fast
 
 __all__ = ["StudyDataset", "StudyData", "load_study_data"]
 
@@ -47,6 +48,8 @@ class StudyDataset:
     rdomain: str | None = None  # SUPP--: the parent domain from RDOMAIN ("LB")
     parent: str | None = None  # SUPP--: the parent dataset name ("LBCH")
     klass: str | None = None
+    empty: dict[str, np.ndarray] = field(default_factory=dict)  # Char variable -> blank mask, when the reader knows it
+    ascii_columns: frozenset[str] = frozenset()  # Char variables the reader found to hold 7-bit ASCII only
 
     @property
     def is_supp(self) -> bool:
@@ -123,6 +126,18 @@ def _finish(ds: StudyDataset) -> StudyDataset:
 
 
 def _read_xpt(path: Path) -> StudyDataset:
+    fast = read_xpt_fast(path)
+    if fast is not None:
+        frame, meta = fast
+        return _finish(StudyDataset(name=path.stem, frame=frame, file=str(path), label=meta.label,
+                                    labels=meta.labels, types=meta.types, lengths=meta.lengths, empty=meta.empty,
+                                    # the fast reader leaves any file with a byte above 0x7F to pyreadstat
+                                    ascii_columns=frozenset(meta.empty)))
+    return _read_xpt_pyreadstat(path)
+
+
+def _read_xpt_pyreadstat(path: Path) -> StudyDataset:
+    """Files the fast reader leaves to pyreadstat (non-ASCII text, version 8, several members)."""
     import pyreadstat
 
     try:
@@ -280,13 +295,20 @@ def load_study_data(path: str | Path) -> StudyData:
         return StudyData(str(p), _read_core_csv_layout(p), standard=_read_env(p))
     datasets: dict[str, StudyDataset] = {}
     files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _READERS)
-    # Dataset-JSON files in a folder may be metadata (define, manifest): only read those that look like datasets
-    for f in files:
-        if f.suffix.lower() == ".json" and not _looks_like_dataset_json(f):
+    # One file per dataset: a package written in several formats holds the same data in each, and
+    # the .xpt is the quickest to read (fixed-width records, decoded column by column), then .json.
+    rank = {".xpt": 0, ".json": 1, ".ndjson": 2}
+    chosen: dict[str, Path] = {}
+    for f in sorted(files, key=lambda f: (f.stem.upper(), rank[f.suffix.lower()], f.name)):
+        # Dataset-JSON files in a folder may be metadata (define, manifest): only read those that look like datasets
+        if f.stem.upper() in chosen or (f.suffix.lower() == ".json" and not _looks_like_dataset_json(f)):
             continue
+        chosen[f.stem.upper()] = f
+    for f in sorted(chosen.values()):
         ds = _READERS[f.suffix.lower()](f)
-        if ds.name in datasets:  # same dataset as .xpt and .json: keep the first (XPT sorts first by name? no: by file name)
+        if ds.name in datasets:  # two files naming the same dataset: keep the first in file-name order
             continue
+        ds.frame.attrs = {}  # pandas deep-copies attrs on every operation: keep the reader's header out
         datasets[ds.name] = ds
     if not datasets:
         raise UsageError(f"{p}: no datasets found (expected .xpt, .json or .ndjson files, or CORE's _datasets.csv layout)")

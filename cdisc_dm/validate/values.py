@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "clear_cache", "map_unique", "REL_TOL", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
+__all__ = ["cached", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
 
 REL_TOL = 1e-9
 
@@ -126,6 +126,20 @@ def map_unique(s: pd.Series, fn) -> pd.Series | pd.DataFrame:
     return pd.Series(np.asarray(res, dtype=object)[codes] if res.dtype == object else np.asarray(res)[codes], index=s.index)
 
 
+def distinct_objects(values: pd.Series) -> tuple[np.ndarray, list]:
+    """(code per record, the distinct objects) by identity, for columns of per-record lists.
+
+    A grouped operation puts the SAME list object on every record of a group, so work done once
+    per object (a set built, a length taken) replaces work per record.
+    """
+    arr = values.to_numpy(dtype=object)
+    ids = np.fromiter((id(v) for v in arr), dtype=np.int64, count=len(arr))
+    codes, uniq = pd.factorize(ids)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(arr) - 1, -1, -1)
+    return codes, [arr[i] for i in first.tolist()]
+
+
 _CACHE: dict[tuple, Any] = {}
 
 
@@ -146,3 +160,8 @@ def cached(s: pd.Series, what: str, fn):
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+def seed_cache(key: tuple, what: str, value: Any) -> None:
+    """Store a view of a dataset column computed elsewhere (e.g. by the reader) under ``key``."""
+    _CACHE[(*key, what)] = value

@@ -15,6 +15,6 @@ from __future__ import annotations
 
 from ._registry import OPERATIONS, get_operation, operation
 
-from . import arithmetic, character_values, codelists, dataset_values, epochs, metadata, variable_codelists  # noqa: F401,E402  (register)
+from . import arithmetic, character_values, codelists, dataset_values, epochs, metadata, parent_records, variable_codelists  # noqa: F401,E402  (register)
 
 __all__ = ["OPERATIONS", "get_operation", "operation"]

@@ -27,6 +27,8 @@ def non_ascii_variables(ctx: EvalContext, op: Operation) -> pd.Series:
     for col in ctx.dataset.frame.columns:
         if col not in ctx.frame.columns or col == ROW or pd.api.types.is_numeric_dtype(ctx.frame[col].dtype):
             continue
+        if col in ctx.dataset.ascii_columns:
+            continue  # the reader saw every byte of this column: 7-bit ASCII only
         s = ctx.frame[col]
         # tested once per distinct value (a column of 10^6 records has few distinct texts)
         hit = map_unique(s.astype("string").fillna(""), lambda u: u.str.contains(r"[^\x00-\x7F]", regex=True))

@@ -99,8 +99,16 @@ def _grouped(ctx: EvalContext, op: Operation, frame: pd.DataFrame, prefix: str, 
         if regex:
             text = map_unique(text, lambda u: u.str.extract(f"({regex})", expand=False).fillna(u))
         key_cols.append(text)
-    grouped = values.groupby(key_cols if len(key_cols) > 1 else key_cols[0], dropna=False, sort=False)
-    per = grouped.agg(agg) if not isinstance(agg, str) else getattr(grouped, agg)()
+    if agg is _distinct_values:
+        per = _distinct_per_group(values, key_cols)
+    elif getattr(agg, "vectorized", None):
+        # max/min of the numbers per group in one groupby reduction (exact: no arithmetic);
+        # a group without any number gets NaN, as the per-group function's None
+        numbers = to_number(values)
+        per = getattr(numbers.groupby(key_cols if len(key_cols) > 1 else key_cols[0], dropna=False, sort=False), agg.vectorized)()
+    else:
+        grouped = values.groupby(key_cols if len(key_cols) > 1 else key_cols[0], dropna=False, sort=False)
+        per = grouped.agg(agg) if not isinstance(agg, str) else getattr(grouped, agg)()
     if regex:
         # the evaluated frame's keys get the same treatment before the lookup
         ctx2_keys = [g for g in groups]
@@ -148,15 +156,36 @@ def distinct(ctx: EvalContext, op: Operation):
     frame = _filtered(frame, op, prefix)
     col = _col(frame, str(op.param("name")), prefix)
     values = frame[col]
-    keep = ~is_empty(values)
-
-    def agg(s):
-        s = s[~is_empty(s)]
-        return sorted(set(as_text(s))) if not pd.api.types.is_numeric_dtype(s) else sorted(set(s.astype(float)))
-
     if not op.param("group"):
-        return agg(values[keep])
-    return _grouped(ctx, op, frame, prefix, values, agg)
+        return _distinct_values(values)
+    return _grouped(ctx, op, frame, prefix, values, _distinct_values)
+
+
+def _distinct_values(s: pd.Series) -> list:
+    """Sorted distinct non-empty values: text, or floats for a numeric column."""
+    s = s[~is_empty(s).to_numpy()]
+    return sorted(set(as_text(s))) if not pd.api.types.is_numeric_dtype(s) else sorted(set(s.astype(float)))
+
+
+def _distinct_per_group(values: pd.Series, key_cols: list[pd.Series]) -> pd.Series:
+    """``_distinct_values`` of every group at once: drop duplicate (group, value) pairs, sort by
+    value, collect per group (no Python call per group: a subject-level group has 10^4 groups).
+    A group whose values are all empty gets [] like the per-group function."""
+    names = [f"__g{i}" for i in range(len(key_cols))]
+    keys = pd.DataFrame({n: k.to_numpy() for n, k in zip(names, key_cols)}, index=values.index)
+    keep = ~is_empty(values).to_numpy()
+    v = values[keep]
+    v = v.astype(float) if pd.api.types.is_numeric_dtype(v) else as_text(v)
+    pairs = keys[keep].assign(__v=v.to_numpy()).drop_duplicates().sort_values("__v", kind="stable")
+    by = names if len(names) > 1 else names[0]
+    per = pairs.groupby(by, sort=False)["__v"].agg(list)
+    every = keys.drop_duplicates()
+    index = pd.MultiIndex.from_frame(every) if len(names) > 1 else pd.Index(every[names[0]])
+    per = per.reindex(index)
+    missing = per.isna().to_numpy()
+    if missing.any():
+        per[missing] = pd.Series([[] for _ in range(int(missing.sum()))], index=per.index[missing], dtype=object)
+    return per
 
 
 @operation("record_count")
@@ -200,6 +229,8 @@ def _num_agg(fn: str):
         n = to_number(s).dropna()
         return None if n.empty else float(getattr(n, fn)())
 
+    if fn in ("max", "min"):
+        agg.vectorized = fn  # type: ignore[attr-defined]  # mean stays per group: its summation order is the Series'
     return agg
 
 
@@ -224,14 +255,32 @@ def dy(ctx: EvalContext, op: Operation) -> pd.Series:
     ref = ctx.series("RFSTDTC")
     a, va = parse_iso(dtc)
     b, vb = parse_iso(ref)
-    ok = va & vb & a["d"].notna() & b["d"].notna()
-    out = pd.Series(np.nan, index=ctx.frame.index)
+    ok = (va & vb & a["d"].notna() & b["d"].notna()).to_numpy()
+    out = np.full(len(ctx.frame), np.nan)
     if ok.any():
-        da = pd.to_datetime(dict(year=a.loc[ok, "y"], month=a.loc[ok, "m"], day=a.loc[ok, "d"]))
-        db = pd.to_datetime(dict(year=b.loc[ok, "y"], month=b.loc[ok, "m"], day=b.loc[ok, "d"]))
-        days = (da - db).dt.days.astype(float)
+        days = (_day_number(a["y"], a["m"], a["d"], ok) - _day_number(b["y"], b["m"], b["d"], ok)).astype(float)
         out[ok] = np.where(days >= 0, days + 1, days)
-    return out
+    return pd.Series(out, index=ctx.frame.index)
+
+
+def _day_number(y: pd.Series, m: pd.Series, d: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Days since 0000-03-01 of valid Gregorian dates (integer arithmetic on whole columns).
+
+    The civil-from-days algorithm: years start in March, so the leap day ends the year.
+
+    >>> int(_day_number(pd.Series([2024.0]), pd.Series([3.0]), pd.Series([1.0]), np.array([True]))[0]
+    ...     - _day_number(pd.Series([2024.0]), pd.Series([2.0]), pd.Series([28.0]), np.array([True]))[0])
+    2
+    """
+    yy = y.to_numpy()[rows].astype(np.int64)
+    mm = m.to_numpy()[rows].astype(np.int64)
+    dd = d.to_numpy()[rows].astype(np.int64)
+    yy = yy - (mm <= 2)
+    era = np.floor_divide(yy, 400)
+    yoe = yy - era * 400
+    doy = (153 * ((mm + 9) % 12) + 2) // 5 + dd - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe
 
 
 @operation("variable_count")

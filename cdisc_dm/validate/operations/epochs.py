@@ -25,14 +25,18 @@ import pandas as pd
 
 from ..context import ColumnMissing, EvalContext, NotApplicable
 from ..rule import Operation
-from ..values import as_text
+from ..values import as_text, map_unique
 from ._registry import operation
 
 
 def _day(text: pd.Series) -> pd.Series:
     """datetime64 of the first 10 characters when they are a full date, NaT otherwise."""
+    return map_unique(text, _day_of_unique)  # once per distinct date text
+
+
+def _day_of_unique(text: pd.Series) -> pd.Series:
     head = text.str.slice(0, 10)
-    ok = head.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    ok = head.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
     return pd.to_datetime(head.where(ok), format="%Y-%m-%d", errors="coerce")
 
 

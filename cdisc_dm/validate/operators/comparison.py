@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..context import EvalContext
 from ..rule import Condition
-from ..values import as_text, broadcast, is_empty, is_numeric_like, numbers_equal, to_number
+from ..values import as_text, broadcast, distinct_objects, is_empty, is_numeric_like, numbers_equal, to_number
 from ._registry import complement, operator
 
 
@@ -161,7 +161,9 @@ def empty(ctx: EvalContext, cond: Condition) -> pd.Series:
     """True where the value is missing (NaN, None, or blank text)."""
     t = ctx.target(cond)
     if t.dtype == object and len(t) and isinstance(t.iloc[0], (list, set, tuple)):
-        return t.map(lambda v: len(v) == 0 if isinstance(v, (list, set, tuple)) else True).astype(bool)
+        codes, objects = distinct_objects(t)  # one list object per group: judged once per object
+        flags = np.array([len(v) == 0 if isinstance(v, (list, set, tuple)) else True for v in objects], dtype=bool)
+        return pd.Series(flags[codes], index=t.index, dtype=bool)
     return is_empty(t)
 
 

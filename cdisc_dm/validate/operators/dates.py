@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..context import EvalContext
 from ..rule import Condition
-from ..values import as_text, broadcast, cached, map_unique
+from ..values import as_text, broadcast, cached
 from ._registry import complement, operator
 from .comparison import comparator_for
 
@@ -36,8 +36,16 @@ _COMPONENT = {"year": 1, "month": 2, "day": 3, "hour": 4, "minute": 5, "second":
 
 def parse_iso(s: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """(components as floats, valid mask). Empty text is not valid; a date part after a gap is dropped."""
-    parsed = cached(s, "iso8601", lambda x: map_unique(as_text(x), _parse_unique))
+    # the run cache keeps the distinct values' parse and a code per record (not 7 floats per record)
+    codes, table = cached(s, "iso8601", lambda x: _factorized_parse(as_text(x)))
+    parsed = table.iloc[codes]
+    parsed.index = s.index
     return parsed[_PARTS], parsed["__valid"].astype(bool)
+
+
+def _factorized_parse(text: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    return codes, _parse_unique(pd.Series(uniques, dtype=object))
 
 
 def _parse_unique(raw: pd.Series) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..context import EvalContext
 from ..rule import Condition
-from ..values import as_text, is_empty_scalar
+from ..values import as_text, distinct_objects, is_empty_scalar
 from ._registry import complement, operator
 
 
@@ -52,15 +52,15 @@ def contained(ctx: EvalContext, cond: Condition, values: pd.Series, *, upper: bo
         t = t.str.upper()
     if isinstance(c, pd.Series):
         if c.dtype == object and _holds_lists(c):
-            cache: dict[int, frozenset] = {}  # per-row lists are usually the same few objects
-
-            def as_set(v):
-                key = id(v)
-                if key not in cache:
-                    cache[key] = frozenset(_norm(x, upper) for x in v) if _is_listy(v) else frozenset()
-                return cache[key]
-
-            return pd.Series([a in as_set(v) for a, v in zip(t, c)], index=t.index, dtype=bool)
+            # per-record lists are the same few objects (one per group): explode each object once
+            # into (object, member) pairs and test (record's object, record's value) against them
+            codes, objects = distinct_objects(c)
+            pairs = [(k, m) for k, v in enumerate(objects) if _is_listy(v) for m in {_norm(x, upper) for x in v}]
+            if not pairs:
+                return pd.Series(False, index=t.index)
+            members = pd.MultiIndex.from_tuples(pairs)
+            mine = pd.MultiIndex.from_arrays([codes, t.to_numpy(dtype=object)])
+            return pd.Series(mine.isin(members), index=t.index, dtype=bool)
         pool = set(as_text(c).str.upper() if upper else as_text(c))
         return t.isin(pool)
     if _is_listy(c):
