@@ -112,16 +112,42 @@ def _string_tokens(text: pd.Series):
     literals = list(map(_ENCODE_STRING, uniques.tolist())) + ["null"]
     codes = np.where(codes < 0, len(literals) - 1, codes)
     if _PA is not None:
-        return _PA.array(literals, type=_PA.large_string()).take(_PA.array(codes))
+        # taken slice by slice (see _Encoded.slice): the literals of a whole large column are
+        # never built at once
+        return _Coded(_PA.array(literals, type=_PA.large_string()), codes)
     return np.array(literals, dtype=object)[codes]
 
 
-def _number_tokens(values: np.ndarray, integral: bool) -> list[str]:
+class _Coded:
+    """A column's JSON literals as distinct literals plus a code per row."""
+
+    def __init__(self, literals, codes: np.ndarray):
+        self.literals, self.codes = literals, codes
+
+    def __getitem__(self, rows: slice):
+        return self.literals.take(_PA.array(self.codes[rows]))
+
+
+def _number_tokens(values: np.ndarray, integral: bool):
     """JSON numbers, "null" for NaN; json.dumps formats floats with repr (shortest round trip)."""
     if not len(values):
         return []
     missing = np.isnan(values)
     filled = np.where(missing, 0.0, values)
+    if _PA is not None and not (np.signbit(filled) & (filled == 0)).any():
+        # Arrow's integer-to-text cast writes the digits str(int) writes; a float column is
+        # encoded once per distinct value (json.dumps on those), then taken by code. -0.0
+        # equals 0.0 but prints differently: such a column takes the per-value path below.
+        pa = _PA
+        if integral:
+            tokens = pa.array(filled.astype(np.int64)).cast(pa.large_string())
+        else:
+            uniques, codes = np.unique(filled, return_inverse=True)
+            literals = pa.array(json.dumps(uniques.tolist())[1:-1].split(", "), type=pa.large_string())
+            tokens = literals.take(pa.array(codes.reshape(-1)))
+        if missing.any():
+            tokens = pa.compute.if_else(pa.array(missing), pa.scalar("null", pa.large_string()), tokens)
+        return tokens
     items = filled.astype(np.int64).tolist() if integral else filled.tolist()
     # numbers never contain ", ", json.dumps's item separator, so splitting is exact
     tokens = np.array(json.dumps(items)[1:-1].split(", "), dtype=object)
@@ -139,7 +165,7 @@ class _Encoded:
         if self._tokens is not None:
             return self._tokens[start:stop]
         tokens = _number_tokens(self._numbers[start:stop], self._integral)
-        return _PA.array(tokens, type=_PA.large_string()) if _PA is not None else tokens
+        return _PA.array(tokens, type=_PA.large_string()) if _PA is not None and isinstance(tokens, list) else tokens
 
 
 def _row_bytes(columns: list[_Encoded], start: int, stop: int, ndjson: bool) -> bytes | memoryview:

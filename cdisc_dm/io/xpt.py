@@ -66,6 +66,7 @@ _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
 _SAS_VERSION = b"9.4     "
 _WRITER_OS = b"cdisc_dm"  # the 8-byte "operating system" field names the writer
 _NAMESTR_LEN = 140
+_BLOCK_BYTES = 1 << 25  # observation bytes built and written at a time (32 MiB)
 
 
 def _header(kind: str, tail: str = "0" * 30) -> bytes:
@@ -261,24 +262,33 @@ def write_xpt(ds: Dataset, path: str | os.PathLike, *,
     columns, prepared = _plan_columns(ds, path)
     n = len(ds.data)
     width = sum(c.length for c in columns)
-    records = np.full((n, width), ord(" "), dtype=np.uint8)
-    for col in columns:
-        item = prepared.pop(col.var.name)
-        if item[0] == "num":
-            records[:, col.position : col.position + 8] = item[1].view(np.uint8).reshape(n, 8)
-        else:
-            codes, table = item[1], item[2]
-            records[:, col.position : col.position + table.shape[1]] = table[codes]
-    if n and width < 80 and not any(c.numeric for c in columns) and (records[-1] == ord(" ")).all():
+
+    def block(start: int, stop: int) -> np.ndarray:
+        """Observation records start..stop as a (rows, width) byte matrix."""
+        records = np.full((stop - start, width), ord(" "), dtype=np.uint8)
+        for col in columns:
+            item = prepared[col.var.name]
+            if item[0] == "num":
+                records[:, col.position : col.position + 8] = item[1][start:stop].view(np.uint8).reshape(stop - start, 8)
+            else:
+                codes, table = item[1], item[2]
+                records[:, col.position : col.position + table.shape[1]] = table[codes[start:stop]]
+        return records
+
+    if n and width < 80 and not any(c.numeric for c in columns) and (block(n - 1, n)[-1] == ord(" ")).all():
         # TS-140 pads with blanks, so a blank last record shorter than 80 bytes is
         # indistinguishable from padding: readers (SAS, pyreadstat) drop it.
         _fail(ds, path, f"the last row ({n}) is entirely blank and only {width} bytes long, so XPT readers would "
               "take it for padding and lose it", row=n, hint="drop the empty row or add a non-blank key variable")
-    body_len = records.size
+    body_len = n * width
     head = _headers(ds, columns, creation_datetime)
+    # the records are built and written in blocks of rows: the byte matrix of a whole large
+    # domain (millions of records x hundreds of bytes) is never in memory at once
+    step = max(1, _BLOCK_BYTES // max(width, 1))
     with open(path, "wb") as fh:
         fh.write(head)
-        fh.write(records.data if records.size else b"")
+        for start in range(0, n if width else 0, step):
+            fh.write(block(start, min(n, start + step)).data)
         fh.write(b" " * (-body_len % 80))  # TS-140: the last observation record is blank-padded to 80
     return path
 
