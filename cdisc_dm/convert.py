@@ -147,7 +147,7 @@ def convert(
     raw = read_raw(raw_dir)
     if raw.dictionary:
         check_dictionary(plan, raw.dictionary, where_raw=f"{raw_dir}/data_dictionary.json")
-    result = run_plan(plan, raw, study_obj, progress=progress)
+    result = run_plan(plan, raw, study_obj, progress=progress, release_raw=True)  # raw is not read afterwards
     # every file of the export: the tables read, and those deliberately not read (the data
     # dictionary, an ODM copy of forms read as CSV) — all of them are inputs of the run. The raw
     # tables themselves are not needed any more: released before the outputs are written, the

@@ -147,6 +147,28 @@ def evaluate(cond: Condition | None, frame: pd.DataFrame) -> np.ndarray:
     if cond.kind == "source":
         return (frame[SOURCE_COLUMN] == cond.value).to_numpy(dtype=bool)
     col = frame[cond.var]
+    if _is_text(col) and cond.op not in ("gt", "ge", "lt", "le"):
+        # text repeats few values over many records (test codes, Y/N, response types): the
+        # comparison runs once per distinct value and each record takes its value's answer
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        text = col.dtype.categories.dtype if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=text)
+        answer = _leaf(cond, distinct)
+        missing_answer = _leaf(cond, pd.Series([None], dtype=distinct.dtype))[0]
+        return np.where(codes >= 0, answer[np.maximum(codes, 0)] if len(answer) else False, missing_answer)
+    return _leaf(cond, col)
+
+
+def _is_text(col: pd.Series) -> bool:
+    """pandas text dtypes, or categories of text (object columns may mix numbers that compare
+    equal but print apart)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.dtype.categories.dtype != object and pd.api.types.is_string_dtype(col.dtype.categories.dtype)
+    return col.dtype != object and pd.api.types.is_string_dtype(col.dtype)
+
+
+def _leaf(cond: Condition, col: pd.Series) -> np.ndarray:
+    """A leaf condition on ``col``, row by row (vectorized)."""
     isna = col.isna().to_numpy()
     if cond.op == "isnull":
         return isna | (col.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)

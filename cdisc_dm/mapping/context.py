@@ -40,6 +40,8 @@ class Context:
     target: str = ""  # the variable being computed
     spec_line: str = ""  # file:line of the step running now
     mask: np.ndarray | None = None  # the records the current step may fill
+    cache: dict = field(default_factory=dict)  # results algorithms share within one dataset (VISITNUM and VISIT)
+    run_cache: dict | None = None  # results shared by every dataset of one run (SE's parsed dates)
 
     def column(self, ref: str) -> pd.Series:
         return self.frame[ref]

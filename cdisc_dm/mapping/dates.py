@@ -168,14 +168,36 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> tupl
     matches, :data:`IMPOSSIBLE` for a calendar-impossible date (31 FEB) or time (25:00), and
     :data:`NO_YEAR` when the year is unknown (no ISO 8601 value can be written).
     """
-    text = values.astype("string").str.strip()
-    empty = text.isna() | (text == "")
-    codes, uniques = pd.factorize(text.where(~empty))
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-    iso_u, st_u = _parse_unique(u, list(formats)) if len(u) else (np.array([], dtype=object), np.array([], dtype=np.int8))
+    codes, iso_u, st_u = parse_distinct_dates(values, formats)
     has = codes >= 0
     iso = np.full(len(values), None, dtype=object)
     status = np.zeros(len(values), dtype=np.int8)
     iso[has] = iso_u[codes[has]]
     status[has] = st_u[codes[has]]
     return pd.Series(iso, index=values.index, dtype="object").where(lambda s: s.notna(), pd.NA), status
+
+
+def parse_distinct_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`parse_dates` per distinct raw value: ``(codes, iso, status)``.
+
+    ``codes[i]`` is the position of record ``i``'s raw value in ``iso`` (object array, None
+    where there is no ISO value) and ``status``; -1 for a missing raw value (status OK). Dates
+    repeat over the records of a visit, so stripping and parsing run once per distinct text.
+
+    >>> codes, iso, status = parse_distinct_dates(pd.Series(["05 JAN 2025", None, "05 JAN 2025"]), ["DD MMM YYYY"])
+    >>> codes.tolist(), iso.tolist(), status.tolist()
+    ([0, -1, 0], ['2025-01-05'], [0])
+    """
+    codes, raw_u = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(np.asarray(raw_u, dtype=object), dtype="string").str.strip()
+    empty = (text.isna() | (text == "")).to_numpy(dtype=bool)
+    # distinct raw texts that strip to the same text are parsed once
+    sub, uniques = pd.factorize(text.where(~empty))
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    iso_s, st_s = _parse_unique(u, list(formats)) if len(u) else (np.array([], dtype=object), np.array([], dtype=np.int8))
+    iso_u = np.full(len(raw_u), None, dtype=object)
+    st_u = np.zeros(len(raw_u), dtype=np.int8)
+    has = sub >= 0
+    iso_u[has] = iso_s[sub[has]]
+    st_u[has] = st_s[sub[has]]
+    return codes.astype(np.int64, copy=False), iso_u, st_u

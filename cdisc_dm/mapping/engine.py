@@ -20,7 +20,7 @@ Example::
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -94,11 +94,13 @@ class _Drops:
         """Record the raw records of ``frame`` under ``mask`` as dropped, with a reason (and a per-record detail)."""
         if not mask.any():
             return
-        sub = frame.loc[mask]
+        # only the lineage columns of the dropped rows are taken (not every column of the records)
+        sub = frame.loc[mask, [c for c in (SOURCE_COLUMN, FORM_COLUMN, FILE_COLUMN, ROW_COLUMN) if c in frame]]
         self.parts.append(pd.DataFrame({
-            "dataset": dataset, "source": sub[SOURCE_COLUMN].to_numpy() if SOURCE_COLUMN in sub else source, "form": sub[FORM_COLUMN].to_numpy(), "file": sub[FILE_COLUMN].to_numpy(),
+            "dataset": dataset, "source": sub[SOURCE_COLUMN].astype("str").array if SOURCE_COLUMN in sub else source,
+            "form": sub[FORM_COLUMN].astype("str").array, "file": sub[FILE_COLUMN].astype("str").array,
             "row": sub[ROW_COLUMN].to_numpy(dtype="int64"), "reason": reason, "detail": detail,
-        }))
+        }, index=pd.RangeIndex(len(sub))))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -184,7 +186,8 @@ def _with_rec(frame: pd.DataFrame, alias: str, columns: list[str]) -> pd.DataFra
     return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1) if extra else frame
 
 
-def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str, drop: tuple[str, ...] = (),
+          categorical: bool = False) -> pd.DataFrame:
     """One record per row x test: the test's attributes as ``<as>.ATTR``, its raw value as ``<as>.value``.
 
     Records come in raw order, then test order, so a subject's records stay together. The frame
@@ -204,6 +207,12 @@ def _melt(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_as: str,
     # filled with the attribute per test
     attrs = pd.concat([pd.DataFrame({f"{melt_as}.{a}": v for a, v in t.items()}, index=[0]) for t in tests],
                       ignore_index=True)
+    if categorical:
+        # a text attribute (test code, name, category, unit) holds one of k values: as codes it
+        # costs a byte per record instead of the text (the variables copied from it are text)
+        for c in attrs.columns:
+            if attrs[c].dtype != object and pd.api.types.is_string_dtype(attrs[c].dtype):
+                attrs[c] = attrs[c].astype("category")
     attrs = attrs.take(tid).reset_index(drop=True)
     values = pd.concat([base[f"{alias}.{t['column']}"] for t in tests], ignore_index=True)
     values = values.take(tid * n + pos).reset_index(drop=True).rename(f"{melt_as}.value")
@@ -227,7 +236,9 @@ def _melt_stacked(base: pd.DataFrame, alias: str, tests: tuple[dict, ...], melt_
 
 
 def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols: dict[str, list[str]],
-                  melt_only: dict[str, set[str]] | None = None) -> pd.DataFrame:
+                  melt_only: dict[str, set[str]] | None = None,
+                  keep_part: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+                  unused: set[str] = frozenset()) -> pd.DataFrame:
     rec = spec.records
     aliases = rec.sources
     # rec.X: the record's own raw row; for a stack, the columns every stacked form has
@@ -235,11 +246,16 @@ def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols:
     parts = []
     for a in aliases:
         frame = _with_rec(sources[a], a, common)
+        if unused:  # raw columns read only to form rec.COLUMN: not repeated on every melted record
+            frame = frame.drop(columns=[c for c in frame.columns if c in unused])
         if a in rec.melts:
             drop = tuple(f"{a}.{c}" for c in raw_cols[a] if c in (melt_only or {}).get(a, ()))
-            parts.append(_melt(frame, a, rec.melts[a], rec.melt_as, drop))
+            part = _melt(frame, a, rec.melts[a], rec.melt_as, drop, categorical=True)
         else:
-            parts.append(frame)
+            part = frame
+        del frame
+        parts.append(part if keep_part is None else keep_part(part))
+        del part
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
@@ -414,7 +430,7 @@ def _exact_duplicates(table: Any, cache: dict) -> tuple[np.ndarray, np.ndarray |
 
 def _prepare(spec: DatasetSpec, plan: Plan, raw: Any, study: Any, ct: Any, ig: Any, report: Report,
              reference: pd.DataFrame | None, drops: _Drops, uses: list | None = None,
-             dup_cache: dict | None = None) -> "_Work":
+             dup_cache: dict | None = None, run_cache: dict | None = None) -> "_Work":
     uses = plan.column_uses() if uses is None else uses
     dup_cache = {} if dup_cache is None else dup_cache
     # 1. sources, with their filters
@@ -439,18 +455,34 @@ def _prepare(spec: DatasetSpec, plan: Plan, raw: Any, study: Any, ct: Any, ig: A
         raw_cols[alias] = [str(c) for c in table.data.columns if str(c) in needed.get(alias, ())]
         sources[alias] = _select_source(spec, alias, src, table, files[alias], raw_cols[alias], report, drops, dup_cache)
     # 2. records, joins, keep
-    records = _form_records(spec, sources, raw_cols, melt_only)
-    ctx = Context(records, spec.dataset, spec.file, report, study=study, ct=ct, synonyms=plan.synonyms, reference=reference,
-                  sources=sources, functions=plan.functions, sort=spec.sort)
-    records = _join_sources(spec, records, sources, ctx, drops)
-    if spec.records.keep is not None:
+    def apply_keep(records: pd.DataFrame) -> pd.DataFrame:
         keep = evaluate(spec.records.keep, records)
         reason = spec.records.reason or f"records 'keep' condition not met ({spec.records.where.file}:{spec.records.where.line})"
         # a raw row is dropped only when none of its records is kept (a melted row has several)
         any_kept = pd.Series(keep).groupby([records[FORM_COLUMN].to_numpy(), records[ROW_COLUMN].to_numpy()]).transform("any").to_numpy()
         first = ~records.duplicated([FORM_COLUMN, ROW_COLUMN]).to_numpy()
         drops.add(spec.dataset, "", records, ~any_kept & first, reason)
-        records = records.loc[keep].reset_index(drop=True)
+        return records.loc[keep].reset_index(drop=True)
+
+    # 'keep' is row-wise: when it reads only columns every stacked part has and no join adds
+    # columns, it runs on each part before they are stacked, so the stack of a large melted
+    # domain (QS) is never built whole only to be cut down (same records, same drops, in order)
+    early = spec.records.keep is not None and _keep_per_part(spec, raw_cols)
+    early_vars = [v for v in spec.variables if not _is_late(v)]
+    last_use = _last_uses(spec, early_vars)
+    unused: set[str] = set()
+    if last_use is not None and not any(src.join for src in spec.sources.values()):
+        from .condition import condition_refs
+
+        keep_refs = {c.var for c in condition_refs(spec.records.keep) if c.kind == "leaf"}
+        melted = {f"{a}.{t['column']}" for a, tests in spec.records.melts.items() for t in tests}
+        unused = {f"{a}.{c}" for a in spec.records.sources for c in raw_cols[a]} - set(last_use) - keep_refs - melted
+    records = _form_records(spec, sources, raw_cols, melt_only, keep_part=apply_keep if early else None, unused=unused)
+    ctx = Context(records, spec.dataset, spec.file, report, study=study, ct=ct, synonyms=plan.synonyms, reference=reference,
+                  sources=sources, functions=plan.functions, sort=spec.sort, run_cache=run_cache)
+    records = _join_sources(spec, records, sources, ctx, drops)
+    if spec.records.keep is not None and not early:
+        records = apply_keep(records)
     ctx.frame = records
     # 3. variables; the late ones (epoch needs SE, seq needs every sort key) wait for _finish
     try:
@@ -459,10 +491,75 @@ def _prepare(spec: DatasetSpec, plan: Plan, raw: Any, study: Any, ct: Any, ig: A
         domain_meta = None
     types = {v.name: v.type for v in domain_meta.variables} if domain_meta is not None else {}
     work = _Work(spec, ctx, types)
-    for v in spec.variables:
-        if not _is_late(v):
-            _compute(work, v)
+    del records
+    early = early_vars
+    if last_use is not None:
+        # raw and test columns leave the working frame after the last step that reads them
+        # (columns no step reads, e.g. alias.COLUMN copied to rec.COLUMN, leave now): a large
+        # melted domain then does not carry every raw column to the end
+        _drop_columns(ctx, [c for c in ctx.frame.columns if "." in c and c not in last_use])
+    for i, v in enumerate(early):
+        _compute(work, v)
+        if last_use is not None:
+            _drop_columns(ctx, [c for c, at in last_use.items() if at == i and c in ctx.frame.columns])
+    ctx.sources = {}  # read only by early steps (per-subject dates)
     return work
+
+
+def _last_uses(spec: DatasetSpec, early: list[VariableSpec]) -> dict[str, int] | None:
+    """For each ``alias.COLUMN`` a step reads, the position in ``early`` of the last variable
+    reading it (past the end: a late variable reads it); None when a step may read columns the
+    spec does not name (a study function)."""
+    from .condition import condition_refs
+
+    last: dict[str, int] = {}
+    for i, v in enumerate(early + [v for v in spec.variables if _is_late(v)]):
+        for s in v.steps:
+            if s.algorithm == "function":
+                return None
+            refs = list(step_refs(s.params)) + [c.var for c in condition_refs(s.when) if c.kind == "leaf"]
+            if s.algorithm == "visit":
+                refs.append(f"{REC}.Subject")  # its subject when the records have no USUBJID yet
+            for ref in refs:
+                if "." in str(ref):
+                    last[str(ref)] = i
+    return last
+
+
+def _drop_columns(ctx: Context, columns: list[str]) -> None:
+    if columns:
+        ctx.frame = ctx.frame.drop(columns=columns)
+
+
+def _condition_vars(cond: Any) -> set[str]:
+    found = {cond.var} if getattr(cond, "var", None) else set()
+    for child in cond.children or ():
+        found |= _condition_vars(child)
+    return found
+
+
+def _keep_per_part(spec: DatasetSpec, raw_cols: dict[str, list[str]]) -> bool:
+    """True when the records' ``keep`` can run on each stacked part alone (see :func:`_prepare`)."""
+    rec = spec.records
+    if any(src.join and alias not in rec.sources for alias, src in spec.sources.items()):
+        return False  # a joined column may decide
+    forms = [spec.sources[a].form for a in rec.sources]
+    if len(set(forms)) != len(forms):
+        return False  # one raw row in two parts: its drop depends on both
+    if _uses_source(rec.keep):
+        return False
+    common = set.intersection(*(set(raw_cols[a]) for a in rec.sources)) if rec.sources else set()
+    for var in _condition_vars(rec.keep):
+        alias, dot, col = var.partition(".")
+        if not dot:
+            return False  # a variable: not computed yet (never valid for keep)
+        if alias == REC and col in common:
+            continue
+        if alias == rec.melt_as and all(a in rec.melts for a in rec.sources) and (
+                col == "value" or all(col in t for a in rec.sources for t in rec.melts[a])):
+            continue  # the melted value, or an attribute every test of every part has
+        return False
+    return True
 
 
 _LATE = ("epoch", "seq")  # in this order: a sort key may be EPOCH
@@ -496,23 +593,30 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
     # 4. order, datasets, lineage: from here on only the variables and the lineage columns count
     keep_cols = [v.name for v in spec.variables] + [ROW_COLUMN, FILE_COLUMN, FORM_COLUMN, SOURCE_COLUMN]
     frame = ctx.frame[keep_cols]
+    # the raw and test columns are released before the sorted copy is made: a large findings
+    # dataset (QS) then never holds its working frame and its sorted output at once
+    ctx.frame, ctx.sources, ctx.cache = frame, {}, {}
     if spec.sort:
         order = _sort_order(frame, list(spec.sort))
-        frame = frame.iloc[order].reset_index(drop=True)
+        ctx.frame = None  # type: ignore[assignment]
+        frame = _take_rows(frame, order)
+        del order
     ctx.frame = frame
     _dup_keys(ctx, frame, list(spec.keys), spec.dataset)
     out_vars = [v for v in spec.variables if not v.name.startswith("_") and v.supp is None]
     overrides = {v.name: _overrides(spec, v) for v in out_vars}
     from ..standards import build_dataset
 
-    data = frame[[v.name for v in out_vars]].copy()
+    # copy-on-write: the dataset shares the columns of the sorted frame (no second copy)
+    data = frame[[v.name for v in out_vars]]
     ds = build_dataset(spec.dataset, data, overrides=overrides)
     if spec.description:
         ds.comment = spec.description
     spec_line = f"{spec.records.where.file}:{spec.records.where.line}"
+    # the text columns go over as they are (no round trip through millions of Python strings)
     lineage = pd.DataFrame({
-        "dataset": spec.dataset, "record": np.arange(1, len(frame) + 1), "form": frame[FORM_COLUMN].to_numpy(),
-        "file": frame[FILE_COLUMN].to_numpy(), "row": frame[ROW_COLUMN].to_numpy(dtype="int64"), "spec": spec_line,
+        "dataset": spec.dataset, "record": np.arange(1, len(frame) + 1), "form": frame[FORM_COLUMN].astype("str").array,
+        "file": frame[FILE_COLUMN].astype("str").array, "row": frame[ROW_COLUMN].to_numpy(dtype="int64"), "spec": spec_line,
     })
     datasets = [ds]
     supp_vars = [v for v in spec.variables if v.supp is not None]
@@ -535,6 +639,17 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
         sel = frame[FORM_COLUMN] == raw[form].name
         used[(spec.dataset, form)] = int(frame.loc[sel, ROW_COLUMN].nunique())
     return datasets, pd.concat(lineages, ignore_index=True), used
+
+
+def _take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[order].reset_index(drop=True)``, one column at a time, each unsorted column
+    released once its sorted copy exists: the frame is never held twice (QS: millions of rows).
+    The caller must hold no other reference to ``frame``'s columns for the memory to be freed."""
+    taken: dict[str, pd.Series] = {}
+    for name in list(frame.columns):
+        taken[name] = frame[name].take(order).reset_index(drop=True)
+        frame = frame.drop(columns=[name])
+    return pd.DataFrame(taken, copy=False)
 
 
 def _sort_order(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -572,8 +687,13 @@ def _build_se(works: dict[str, _Work], study: Any, report: Report) -> Dataset | 
 
 
 def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None,
-             progress: Callable[[str, int, float], None] | None = None) -> MappingResult:
-    """Map a raw export with a plan; data problems are Issues in the result's report."""
+             progress: Callable[[str, int, float], None] | None = None, release_raw: bool = False) -> MappingResult:
+    """Map a raw export with a plan; data problems are Issues in the result's report.
+
+    ``release_raw=True`` empties each raw table's ``data`` once the last dataset reading it is
+    mapped (its name, file and record count stay): for a caller that does not need the export
+    afterwards, the lab transfer is then not in memory while the largest domain (QS) is mapped.
+    """
     from .plan import default_ct
 
     if ig is None:
@@ -584,6 +704,7 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
         ct = default_ct(plan.folder)
     uses = plan.column_uses()  # computed once: every dataset's _prepare reads it
     dup_cache: dict = {}
+    run_cache: dict = {}  # the run's SE is built once and only read: its parsed dates are kept here
     check_raw(plan, raw, uses)
     report = Report()
     package = Package("SDTMIG 3.4")
@@ -607,11 +728,29 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
         if progress is not None:
             progress(name, len(datasets[0].data), seconds + time.perf_counter() - t0)
 
+    forms_in = {name: (_raw_file_name(raw, t), len(t.data)) for name, t in raw.tables.items()}
+    last_reader: dict[str, str] = {}
+    for sp in first + rest:
+        for src in sp.sources.values():
+            last_reader[src.form.upper()] = sp.dataset  # the key RawStudy.__getitem__ looks up
+
+    def release(dataset: str) -> None:
+        if not release_raw:
+            return
+        for form, reader in last_reader.items():
+            if reader == dataset:
+                table = raw.tables.get(form)
+                if table is None:
+                    continue
+                for key in [k for k, v in dup_cache.items() if v[0] is table]:
+                    del dup_cache[key]
+                raw.tables[form] = replace(table, data=table.data.iloc[:0], rows=np.asarray(table.rows)[:0])
+
     works: dict[str, _Work] = {}
     timing: dict[str, float] = {}
     for spec in first:
         t0 = time.perf_counter()
-        works[spec.dataset] = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache)
+        works[spec.dataset] = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache, run_cache)
         if spec.dataset == "DM":
             reference = works["DM"].ctx.frame
         timing[spec.dataset] = time.perf_counter() - t0
@@ -622,12 +761,14 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
     for name, work in works.items():
         emit(name, work, se_data, timing[name])
     works.clear()
+    for spec in first:
+        release(spec.dataset)
     for spec in rest:
         t0 = time.perf_counter()
-        work = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache)
+        work = _prepare(spec, plan, raw, study, ct, ig, report, reference, drops, uses, dup_cache, run_cache)
+        release(spec.dataset)
         emit(spec.dataset, work, se_data, time.perf_counter() - t0)
         del work
-    forms_in = {name: (_raw_file_name(raw, t), len(t.data)) for name, t in raw.tables.items()}
     record_forms = {s.dataset: [s.sources[a].form for a in s.records.sources] for s in plan.specs}
     lineage = pd.concat(lineages, ignore_index=True) if lineages else pd.DataFrame(columns=LINEAGE_COLUMNS)
     read_forms = {src.form for s in plan.specs for src in s.sources.values()}

@@ -112,6 +112,7 @@ def locate_element(
     *,
     subject_col: str = "USUBJID",
     boundary: Literal["later", "earlier"] = "later",
+    cache: dict | None = None,
 ) -> np.ndarray:
     """Row position in ``se`` of the element in force at each date, or -1 when it cannot be placed.
 
@@ -123,21 +124,7 @@ def locate_element(
     result = np.full(n, -1, dtype=np.int64)
     if n == 0 or len(se) == 0:
         return result
-    st_lo, st_hi, _ = iso8601_bounds(se["SESTDTC"].reset_index(drop=True))
-    if "SEENDTC" in se.columns:
-        _, en_hi, _ = iso8601_bounds(se["SEENDTC"].reset_index(drop=True))
-    else:
-        en_hi = pd.Series(pd.NaT, index=range(len(se)), dtype="datetime64[ns]")
-    # Subjects as integer codes shared by both sides: merge_asof's "by" on integers is far
-    # cheaper than on millions of strings.
-    known = pd.Index(pd.unique(se[subject_col].dropna()))
-    table = pd.DataFrame({
-        "_subj": known.get_indexer(se[subject_col]),
-        "_start": (st_lo if boundary == "later" else st_hi).to_numpy(),
-        "_end": en_hi.fillna(pd.Timestamp.max).to_numpy(),
-        "_row": np.arange(len(se)),
-    })
-    table = table[table["_start"].notna() & (table["_subj"] >= 0)].sort_values("_start", kind="stable")
+    known, table = _element_table(se, subject_col, boundary, cache)
 
     lo, hi, precision = iso8601_bounds(pd.Series(dates).reset_index(drop=True))
     fine = precision.isin(["D", "h", "m", "s"]).to_numpy()
@@ -154,9 +141,40 @@ def locate_element(
     if strict:
         # A subject's first element has no element before it: on its first day the record
         # is in it, whatever the boundary rule.
-        later = locate_element(subjects, dates, se, subject_col=subject_col, boundary="later")
+        later = locate_element(subjects, dates, se, subject_col=subject_col, boundary="later", cache=cache)
         result = np.where(result >= 0, result, later)
     return result
+
+
+def _element_table(se: pd.DataFrame, subject_col: str, boundary: str, cache: dict | None) -> tuple[pd.Index, pd.DataFrame]:
+    """(subjects, elements sorted by start) of ``se``, from ``cache`` when the caller keeps one.
+
+    Every dataset of a conversion places its records in the same SE, which is built once and
+    then only read: the engine passes one cache for the run, so SE's dates are parsed once, not
+    once per dataset. The entry holds ``se`` itself, so its id cannot be reused meanwhile.
+    """
+    key = ("se-elements", id(se), len(se), subject_col, boundary)
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None and hit[0] is se:
+        return hit[1], hit[2]
+    st_lo, st_hi, _ = iso8601_bounds(se["SESTDTC"].reset_index(drop=True))
+    if "SEENDTC" in se.columns:
+        _, en_hi, _ = iso8601_bounds(se["SEENDTC"].reset_index(drop=True))
+    else:
+        en_hi = pd.Series(pd.NaT, index=range(len(se)), dtype="datetime64[ns]")
+    # Subjects as integer codes shared by both sides: merge_asof's "by" on integers is far
+    # cheaper than on millions of strings.
+    known = pd.Index(pd.unique(se[subject_col].dropna()))
+    table = pd.DataFrame({
+        "_subj": known.get_indexer(se[subject_col]),
+        "_start": (st_lo if boundary == "later" else st_hi).to_numpy(),
+        "_end": en_hi.fillna(pd.Timestamp.max).to_numpy(),
+        "_row": np.arange(len(se)),
+    })
+    table = table[table["_start"].notna() & (table["_subj"] >= 0)].sort_values("_start", kind="stable")
+    if cache is not None:
+        cache[key] = (se, known, table)
+    return known, table
 
 
 def _asof(subj: np.ndarray, keys: np.ndarray, table: pd.DataFrame, strict: bool) -> np.ndarray:
@@ -179,11 +197,14 @@ def derive_epoch(
     *,
     subject_col: str = "USUBJID",
     boundary: Literal["later", "earlier"] = "later",
+    cache: dict | None = None,
 ) -> pd.Series:
     """EPOCH at each record's ``date_col`` (ISO 8601 text), from the subject's SE records.
 
     ``se`` needs USUBJID, SESTDTC, SEENDTC and EPOCH. The result is aligned with
     ``frame.index``; records that cannot be placed (see the module docstring) are missing.
+    ``cache``: a dict kept across calls on the same (unchanged) ``se``, which then parses
+    SE's dates once.
 
     >>> se = pd.DataFrame({"USUBJID": ["S1", "S1"], "SESTDTC": ["2024-01-02", "2024-01-10"],
     ...                    "SEENDTC": ["2024-01-10", "2024-04-03"], "EPOCH": ["SCREENING", "BLINDED TREATMENT"]})
@@ -196,6 +217,12 @@ def derive_epoch(
     for col in (subject_col, "SESTDTC", "EPOCH"):
         if col not in se.columns:
             raise KeyError(f"derive_epoch: SE has no column {col!r} (columns: {list(se.columns)})")
-    rows = locate_element(frame[subject_col], frame[date_col], se, subject_col=subject_col, boundary=boundary)
+    from ..mapping.algorithms._text import distinct_rows
+
+    # the element depends on the subject and the date alone: each distinct pair is placed once
+    # (a findings domain has millions of records on a few thousand subject-days)
+    codes, first = distinct_rows(frame[subject_col], frame[date_col])
+    rows = locate_element(frame[subject_col].iloc[first], frame[date_col].iloc[first], se,
+                          subject_col=subject_col, boundary=boundary, cache=cache)[codes]
     epochs = se["EPOCH"].astype("str").array
     return pd.Series(epochs.take(rows, allow_fill=True), index=frame.index, name="EPOCH")

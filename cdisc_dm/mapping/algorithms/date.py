@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import Context
-from ..dates import IMPOSSIBLE, NO_YEAR, UNPARSEABLE, parse_dates
+from ..dates import IMPOSSIBLE, NO_YEAR, UNPARSEABLE, parse_dates, parse_distinct_dates
 from ..params import Ref
 from ..registry import register
 
@@ -64,6 +64,13 @@ def with_time(ctx: Context, iso: pd.Series, time_ref: str | None, time_formats: 
 def date(ctx: Context, p: DateParams) -> pd.Series:
     """Raw date in one of the formats {formats} converted to ISO 8601; partial dates kept partial."""
     raw = ctx.column(p.source)
-    iso, status = parse_dates(raw, p.formats)
+    codes, iso_u, st_u = parse_distinct_dates(raw, p.formats)
+    status = np.where(codes >= 0, st_u[np.maximum(codes, 0)], 0).astype(np.int8) if len(st_u) else np.zeros(len(raw), dtype=np.int8)
     report_date_status(ctx, raw, status)
+    if p.time is None:
+        # the ISO text of each distinct value, spread by code: no Python string per record
+        return pd.Series(pd.array(iso_u, dtype="str").take(codes, allow_fill=True), index=raw.index)
+    iso = pd.Series(iso_u.take(np.maximum(codes, 0)) if len(iso_u) else np.full(len(raw), None, dtype=object),
+                    index=raw.index, dtype="object")
+    iso = iso.where((codes >= 0) & iso.notna().to_numpy(), pd.NA)
     return with_time(ctx, iso, p.time, p.time_formats).astype("str")

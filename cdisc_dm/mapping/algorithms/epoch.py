@@ -40,4 +40,4 @@ def epoch(ctx: Context, p: EpochParams) -> pd.Series:
 
     if ctx.se is None:
         return pd.Series(pd.NA, index=ctx.frame.index, dtype="str")
-    return derive_epoch(ctx.frame, p.date, ctx.se, boundary=p.boundary).astype("str")
+    return derive_epoch(ctx.frame, p.date, ctx.se, boundary=p.boundary, cache=ctx.run_cache).astype("str")

@@ -19,6 +19,7 @@ from ..context import Context
 from ..params import Ref
 from ..registry import register
 from ._reference import reference_values
+from ._text import distinct_rows
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,20 @@ class LobxflParams:
 def lobxfl(ctx: Context, p: LobxflParams) -> pd.Series:
     """Last observation before exposure flag."""
     frame = ctx.frame
-    date = frame[p.date].astype("str")
-    ref = reference_values(ctx, p.reference)
+    # the date comparison depends on the record's date and subject alone: it runs once per
+    # distinct (date, subject) pair, and each record takes its pair's answer by code
+    codes, first = distinct_rows(frame[p.date], frame["USUBJID"])
+    date = frame[p.date].iloc[first].reset_index(drop=True).astype("str")
+    ref = reference_values(ctx, p.reference, subjects=frame["USUBJID"].iloc[first].reset_index(drop=True))
     both_timed = date.str.len().gt(10).fillna(False) & ref.str.len().gt(10).fillna(False)
     d = date.where(both_timed, date.str.slice(0, 10))
     r = ref.where(both_timed, ref.str.slice(0, 10))
-    candidate = (frame[p.result].notna() & d.notna() & r.notna() & (d <= r).fillna(False)).to_numpy()
-    out = np.full(len(frame), np.nan, dtype=object)
+    before = (d.notna() & r.notna() & (d <= r).fillna(False)).to_numpy()
+    candidate = frame[p.result].notna().to_numpy() & before[codes]
+    flag = np.full(len(frame), -1, dtype=np.int64)
     if candidate.any():
-        sub = frame.loc[candidate, list(p.by)].assign(_d=d[candidate].to_numpy(), _pos=np.flatnonzero(candidate))
+        pos = np.flatnonzero(candidate)
+        sub = frame.loc[candidate, list(p.by)].assign(_d=d.array.take(codes[pos]), _pos=pos)
         last = sub.sort_values([*p.by, "_d", "_pos"], kind="mergesort").groupby(list(p.by), sort=False)["_pos"].last()
-        out[last.to_numpy()] = "Y"
-    return pd.Series(out, index=frame.index, dtype="str")
+        flag[last.to_numpy()] = 0
+    return pd.Series(pd.array(["Y"], dtype="str").take(flag, allow_fill=True), index=frame.index)

@@ -24,7 +24,7 @@ from ..context import Context
 from ..params import Ref
 from ..registry import register
 from ._reference import reference_values
-from ._text import clean_text, per_distinct
+from ._text import clean_text, distinct_rows, per_distinct
 from .study_day import compute_study_day
 
 __all__ = ["VisitParams", "visit", "compute_visitnum"]
@@ -70,15 +70,41 @@ def compute_visitnum(study, folder: pd.Series, repeat: pd.Series, day: pd.Series
 def visit(ctx: Context, p: VisitParams) -> pd.Series:
     """VISITNUM/VISIT from the visit schedule by EDC folder."""
     frame = ctx.frame
-    if p.date is not None and "USUBJID" in frame:
-        day = compute_study_day(frame[p.date], reference_values(ctx, "RFSTDTC"))
-    else:
-        day = pd.Series(np.nan, index=frame.index)
-    subject = frame["USUBJID"] if "USUBJID" in frame else clean_text(frame["rec.Subject"])
-    num, name, unknown = compute_visitnum(ctx.study, frame[p.folder], frame[p.repeat] if p.repeat is not None else pd.Series(1, index=frame.index), day, subject, p.unscheduled)
+    num, name, unknown, codes = _visits_of_distinct(ctx, p)
     mask = ctx.mask if ctx.mask is not None else np.ones(len(frame), bool)
-    ctx.issues_by_value("MAP-VISIT-FOLDER", "EDC folder {value!r} is not a visit of the schedule nor the unscheduled folder ({count} records, raw rows {rows})",
-                        unknown & mask, clean_text(frame[p.folder]))
+    bad = unknown[codes] & mask
+    if bad.any():
+        ctx.issues_by_value("MAP-VISIT-FOLDER", "EDC folder {value!r} is not a visit of the schedule nor the unscheduled folder ({count} records, raw rows {rows})",
+                            bad, clean_text(frame[p.folder]))
     if p.attribute == "visitnum":
-        return pd.Series(num, index=frame.index)
-    return pd.Series(name, index=frame.index, dtype="str")
+        return pd.Series(num[codes], index=frame.index)
+    return pd.Series(pd.array(name, dtype="str").take(codes), index=frame.index)
+
+
+def _visits_of_distinct(ctx: Context, p: VisitParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`compute_visitnum` on each distinct (folder, repeat, subject, date), and each record's code.
+
+    Every input of the visit number is one of these four values (the unscheduled numbering
+    ranks distinct repeat numbers, so repeated records do not change it). VISITNUM and VISIT
+    of one dataset read the same columns: the second asks the context's cache.
+    """
+    frame = ctx.frame
+    key = ("visit", len(frame), p.folder, p.repeat, p.date, p.unscheduled)  # the cache lives for one dataset
+    if key in ctx.cache:
+        return ctx.cache[key]
+    repeat = frame[p.repeat] if p.repeat is not None else pd.Series(1, index=frame.index)
+    subject = frame["USUBJID"] if "USUBJID" in frame else clean_text(frame["rec.Subject"])
+    dated = p.date is not None and "USUBJID" in frame
+    columns = [frame[p.folder], repeat, subject] + ([frame[p.date]] if dated else [])
+    codes, first = distinct_rows(*columns)
+    sub_subject = subject.iloc[first].reset_index(drop=True)
+    if dated:
+        reference = reference_values(ctx, "RFSTDTC", subjects=sub_subject)
+        day = compute_study_day(frame[p.date].iloc[first].reset_index(drop=True), reference)
+    else:
+        day = pd.Series(np.nan, index=sub_subject.index)
+    num, name, unknown = compute_visitnum(ctx.study, frame[p.folder].iloc[first].reset_index(drop=True),
+                                          repeat.iloc[first].reset_index(drop=True), day, sub_subject, p.unscheduled)
+    ctx.cache.clear()  # one entry: the dataset being mapped
+    ctx.cache[key] = (num, name, unknown, codes)
+    return ctx.cache[key]
