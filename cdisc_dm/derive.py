@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 import pandas as pd
 
 from .adam.engine import run_adam_plan
+from .adam.read_xpt_fast import read_xpt_fast
 from .adam.spec import AdamPlan, load_adam_plan
 from .dataset import Package
 from .errors import UsageError
@@ -54,32 +55,62 @@ def _blank_to_na(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_sdtm(sdtm: str | Path | Package | object) -> dict[str, pd.DataFrame]:
-    """SDTM datasets as frames by upper-case name, from a folder, a Package or a ConvertResult."""
+def _release_arrow_memory() -> None:
+    # Arrow's allocator keeps freed pages for reuse; hand them back before the next memory-hungry phase
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover - pyarrow is optional / older
+        pass
+
+
+def _read_xpt_frame(path: Path) -> pd.DataFrame:
+    # the numpy/Arrow reader gives the same frame as pyreadstat + _blank_to_na, several times faster;
+    # files it cannot read exactly (formats, control characters, several members) go to pyreadstat
+    frame = read_xpt_fast(path)
+    if frame is None:
+        from .io import read_xpt
+
+        frame = _blank_to_na(read_xpt(path))
+    return frame
+
+
+def read_sdtm(sdtm: str | Path | Package | object, names: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
+    """SDTM datasets as frames by upper-case name, from a folder, a Package or a ConvertResult.
+
+    ``names`` (upper case) limits reading to those datasets (the ones an ADaM plan refers to);
+    None reads every dataset of the folder.
+    """
+    wanted = None if names is None else {str(n).upper() for n in names}
     if hasattr(sdtm, "package") and isinstance(getattr(sdtm, "package"), Package):
         sdtm = sdtm.package
     if isinstance(sdtm, Package):
-        return {ds.name.upper(): _blank_to_na(ds.data) for ds in sdtm}
+        return {ds.name.upper(): _blank_to_na(ds.data) for ds in sdtm if wanted is None or ds.name.upper() in wanted}
     folder = Path(sdtm)
     if (folder / "sdtm").is_dir():
         folder = folder / "sdtm"
     if not folder.is_dir():
         raise UsageError(f"SDTM folder {folder} does not exist")
-    from .io import read_dataset_json, read_xpt
+    from .io import read_dataset_json
 
-    frames: dict[str, pd.DataFrame] = {}
-    for path in sorted(folder.glob("*.xpt")):
-        frames[path.stem.upper()] = _blank_to_na(read_xpt(path))
-    # Dataset-JSON only where no XPT exists; other JSON files of the folder (metadata.json, ...) are skipped
-    for path in sorted(folder.glob("*.json")):
-        if path.stem.upper() in frames:
-            continue
+    def is_dataset_json(path: Path) -> bool:
         with open(path, encoding="utf-8") as fh:
             head = fh.read(4096)
-        if '"itemGroupOID"' in head or '"columns"' in head:
-            frames[path.stem.upper()] = _blank_to_na(read_dataset_json(path).data)
-    if not frames:
+        return '"itemGroupOID"' in head or '"columns"' in head
+
+    xpts = {p.stem.upper(): p for p in sorted(folder.glob("*.xpt"))}
+    # Dataset-JSON only where no XPT exists; other JSON files of the folder (metadata.json, ...) are skipped
+    jsons = {p.stem.upper(): p for p in sorted(folder.glob("*.json")) if p.stem.upper() not in xpts and is_dataset_json(p)}
+    if not xpts and not jsons:
         raise UsageError(f"no SDTM datasets (.json or .xpt) in {folder}")
+    frames: dict[str, pd.DataFrame] = {}
+    for name, path in xpts.items():
+        if wanted is None or name in wanted:
+            frames[name] = _read_xpt_frame(path)
+    for name, path in jsons.items():
+        if wanted is None or name in wanted:
+            frames[name] = _blank_to_na(read_dataset_json(path).data)
     return frames
 
 
@@ -102,8 +133,12 @@ def derive(
         raise UsageError(f"unknown output format(s) {bad}; choose from {', '.join(_FORMATS)}")
     stamp = _created(created)
     plan = load_adam_plan(study)
-    frames = read_sdtm(sdtm_dir_or_package)
+    frames = read_sdtm(sdtm_dir_or_package, plan.referenced())
     run = run_adam_plan(plan, frames)
+    # the SDTM columns the ADaM datasets did not keep are garbage from here on: at 10,000 subjects
+    # QS alone is over a gigabyte, and writing needs the memory
+    del frames
+    _release_arrow_memory()
     result = DeriveResult(run.package, run.report, plan, run.skipped)
     if out_dir is None:
         return result

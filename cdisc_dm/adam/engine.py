@@ -15,6 +15,7 @@ file:line of the step.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ import pandas as pd
 from ..dataset import Dataset, Package
 from ..errors import CdiscDmError, Location, SpecError
 from ..report import Issue, Report
+from .derivations._frame import distinct_rows
 from .registry import DATASET_ARGS, REGISTRY, TABLE_ARGS, TUPLE_MAP_ARGS
 from .spec import AdamPlan, DatasetPlan, Pipeline, Step
 
@@ -66,6 +68,48 @@ def _resolve_args(step: Step, env: Mapping[str, pd.DataFrame], tables: Mapping[s
         else:
             args[key] = value
     return args
+
+
+def _period_inputs(args: Mapping[str, object]) -> list[str]:
+    by = args["by_vars"]
+    return ([by] if isinstance(by, str) else list(by)) + [str(args["date_var"])]
+
+
+#: derivations that only ADD columns and whose value on a record depends only on the listed columns of
+#: that record (plus other datasets): called once per distinct combination of those columns and spread
+#: back. derive_vars_period reads only the subject keys and the record's date, which repeat on every
+#: questionnaire item of a visit (about 30 records per combination in ADQS).
+_ROW_WISE: dict[str, Callable[[Mapping[str, object]], list[str]]] = {
+    "derive_vars_period": _period_inputs,
+}
+
+
+def _call(name: str, fn: Callable, frame: pd.DataFrame, args: dict) -> pd.DataFrame:
+    """``fn(frame, **args)``; for a :data:`_ROW_WISE` derivation computed on the distinct input rows only."""
+    inputs_of = _ROW_WISE.get(name)
+    if inputs_of is None or len(frame) < 10_000:
+        return fn(frame, **args)
+    bound = inspect.signature(fn).bind(frame, **args)
+    bound.apply_defaults()
+    inputs = list(dict.fromkeys(inputs_of(bound.arguments)))
+    if any(c not in frame.columns for c in inputs):
+        return fn(frame, **args)  # the derivation reports the missing column itself
+    first, ids = distinct_rows(frame, inputs)
+    if 2 * len(first) > len(frame):
+        return fn(frame, **args)
+    rows = frame.iloc[first][inputs].reset_index(drop=True)
+    try:
+        added = fn(rows, **args)
+    except (CdiscDmError, ValueError, TypeError, KeyError):
+        # e.g. the derivation now reads a column not listed in _ROW_WISE: the full call decides
+        return fn(frame, **args)
+    new = [c for c in added.columns if c not in rows.columns]
+    if any(c in frame.columns for c in new):
+        return fn(frame, **args)  # a clash: let the derivation raise its own error on the full input
+    out = frame.copy(deep=False)
+    for col in new:
+        out[col] = added[col].take(ids).set_axis(frame.index)
+    return out
 
 
 def _outputs(step: Step) -> list[str]:
@@ -113,7 +157,7 @@ def _run_pipeline(pipe: Pipeline, env: Mapping[str, pd.DataFrame], tables: Mappi
         fn: Callable = REGISTRY[step.call]
         before = set(frame.columns)
         try:
-            frame = fn(frame, **_resolve_args(step, env, tables))
+            frame = _call(step.call, fn, frame, _resolve_args(step, env, tables))
         except CdiscDmError as exc:
             raise SpecError(f"{dataset}: step {step.call} failed: {exc.message}", step.location, exc.hint) from exc
         except (ValueError, TypeError, KeyError) as exc:

@@ -107,6 +107,23 @@ class AdamPlan:
     def to_json(self) -> dict:
         return {"folder": str(self.folder), "datasets": [d.to_json() for d in self.datasets], "hashes": self.hashes}
 
+    def referenced(self) -> set[str]:
+        """Every dataset name the plan reads (inputs, requires, frame sources, dataset arguments).
+
+        The SDTM reader loads only these: a package's other domains (CM, MB, trial design) are
+        never read. ``sorted(load_adam_plan("il2dm").referenced())`` -> ['ADLB', ..., 'DM', 'DS', ...].
+        """
+        names: set[str] = set()
+        for dp in self.datasets:
+            names.update(dp.inputs)
+            names.update(dp.requires)
+            for pipe in [*dp.frames.values(), dp.pipeline]:
+                names.add(pipe.source)
+                for step in pipe.steps:
+                    names.update(step.requires)
+                    names.update(str(v) for k, v in step.args.items() if k in DATASET_ARGS)
+        return {str(n).upper() for n in names}
+
     def dataset(self, name: str) -> DatasetPlan:
         for d in self.datasets:
             if d.name == name.upper():

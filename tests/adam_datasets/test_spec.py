@@ -129,3 +129,14 @@ def test_variable_nobody_derives_names_its_line(tmp_path):
 def test_sort_on_unknown_variable(tmp_path):
     with pytest.raises(SpecError, match=r"adxx\.yaml:\d+:\d+: sort variable 'AVL'.*'AVAL'"):
         load_adam_plan(_study(tmp_path, GOOD + "sort: [AVL]\n"))
+
+
+def test_plan_names_every_dataset_it_reads(tmp_path):
+    # the SDTM reader loads only these: each spec's inputs, optional step inputs and dataset arguments
+    text = GOOD.replace("inputs: [QS]", "inputs: [QS, DM, SUPPQS]").replace(
+        "steps:\n", "steps:\n  - call: derive_vars_merged\n    args: {dataset_add: DM, by_vars: USUBJID, new_vars: [AGE]}\n"
+                    "    requires: [DM]\n")
+    plan = load_adam_plan(_study(tmp_path, text))
+    assert plan.referenced() == {"QS", "DM", "SUPPQS"}
+    il2dm = load_adam_plan("il2dm").referenced()
+    assert {"DM", "EX", "DS", "QS", "LB", "AE"} <= il2dm and not {"CM", "MB", "TS"} & il2dm

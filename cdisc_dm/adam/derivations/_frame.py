@@ -66,6 +66,54 @@ def group_ids(frame: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
     return ids
 
 
+def match_rows(left: pd.DataFrame, left_keys: Sequence[str], right: pd.DataFrame,
+               right_keys: Sequence[str]) -> np.ndarray | None:
+    """Position in ``right`` of the row whose keys equal each ``left`` row's keys (-1: none), as a left merge finds.
+
+    ``right`` must have one row per key. Missing keys match missing keys (pandas' merge rule). None when
+    a key pair has different dtypes: the caller then uses ``merge``, whose casting rules apply. Taking
+    columns by these positions (``pd.api.extensions.take(col.array, pos, allow_fill=True)``) gives
+    the columns of ``left.merge(right, how="left")`` without copying ``left``'s other columns.
+
+    >>> match_rows(pd.DataFrame({"K": ["b", "x"]}), ["K"], pd.DataFrame({"K": ["a", "b"]}), ["K"]).tolist()
+    [1, -1]
+    """
+    if any(left[lk].dtype != right[rk].dtype for lk, rk in zip(left_keys, right_keys)):
+        return None
+    n_left, n_right = len(left), len(right)
+    ids = np.zeros(n_left + n_right, dtype=np.int64)
+    for lk, rk in zip(left_keys, right_keys):
+        both = pd.concat([right[rk], left[lk]], ignore_index=True)
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        ids, _ = pd.factorize(ids * (len(uniques) + 1) + codes)
+        ids = ids.astype(np.int64)
+    right_ids, left_ids = ids[:n_right], ids[n_right:]
+    position = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    position[right_ids] = np.arange(n_right, dtype=np.int64)
+    return position[left_ids]
+
+
+def take_rows(series: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Series:
+    """``series`` values at ``positions`` (-1: missing, with the dtype a left merge would give)."""
+    return pd.Series(pd.api.extensions.take(series.array, positions, allow_fill=True), index=index, name=series.name)
+
+
+def distinct_rows(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(first position of each distinct ``cols`` combination, combination id per row).
+
+    For row-wise derivations whose inputs repeat (a visit date on every questionnaire item of the
+    visit): compute on ``frame.iloc[first]`` and spread back with ``.take(ids)``.
+
+    >>> first, ids = distinct_rows(pd.DataFrame({"D": ["2024-01", "2024-01", "2024-02"]}), ["D"])
+    >>> first.tolist(), ids.tolist()
+    ([0, 2], [0, 0, 1])
+    """
+    ids = group_ids(frame, cols)
+    first = np.full(int(ids.max()) + 1 if len(ids) else 0, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids), dtype=np.int64))
+    return first, ids
+
+
 def _sort_key(series: pd.Series, ascending: bool, mode: str) -> np.ndarray:
     """A numeric key sorting like ``series``; missing values placed where they are never preferred."""
     missing = series.isna().to_numpy()

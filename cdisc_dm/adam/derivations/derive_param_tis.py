@@ -74,7 +74,8 @@ def pivot_core_set(dataset: pd.DataFrame, by_vars: str | Sequence[str], filter, 
         raise DerivationError(f"{fn}: components lacks {missing}; map each of {list(TIS_MEASURES)} to a PARAMCD")
     assert_data_has_vars(dataset, by + subj + ["PARAMCD", "AVAL", "BASE", "ABLFL", uln_var], fn=fn)
     enzymes = as_list(components["ENZYME"])
-    used = dataset.loc[resolve_filter(dataset, filter, fn=fn)]
+    # only the columns the pivot needs: copying every column of a 4-million-record ADQS is the slow part
+    used = dataset.loc[resolve_filter(dataset, filter, fn=fn), list(dict.fromkeys(by + subj + ["PARAMCD", "AVAL", "BASE"]))]
     # the chosen enzyme is relabelled "__ENZ" so the six components pivot together
     choice = select_most_abnormal_enzyme(dataset, subj, enzymes, uln_var=uln_var)
     enz = used.loc[used["PARAMCD"].isin(enzymes)].merge(choice, on=subj, how="inner")

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._frame import STR_DTYPE, as_datetime
+from ._frame import STR_DTYPE, as_datetime, distinct_rows
 from .assert_data import DerivationError, as_list, assert_data_has_vars
 
 __all__ = ["derive_vars_dt", "compute_dt", "parse_partial_dtc"]
@@ -43,9 +43,12 @@ _LEVELS = {"n": 0, "D": 1, "M": 2, "Y": 3}
 
 def parse_partial_dtc(dtc: pd.Series) -> pd.DataFrame:
     """Year, month, day (float, NaN when absent) of each ISO 8601 (partial) date; non-dates give NaN year."""
-    parts = pd.Series(dtc, dtype=STR_DTYPE).str.extract(_DTC_RE)
-    out = parts.apply(pd.to_numeric, errors="coerce").astype("float64")
-    out.columns = ["year", "month", "day"]
+    # a date string repeats on many records (every item of a visit): parse each distinct one once
+    codes, uniques = pd.factorize(pd.Series(dtc, dtype=STR_DTYPE), use_na_sentinel=True)
+    parts = pd.Series(uniques, dtype=STR_DTYPE).str.extract(_DTC_RE)
+    parsed = parts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    parsed = np.vstack([parsed.reshape(-1, 3), np.full((1, 3), np.nan)])  # row -1: a missing value
+    out = pd.DataFrame(parsed[codes], columns=["year", "month", "day"])
     # an impossible month/day (2024-13-01, 2024-02-30) is not a date: make the whole value missing
     bad_month = out["month"].notna() & ~out["month"].between(1, 12)
     out.loc[bad_month, ["year", "month", "day"]] = np.nan
@@ -127,17 +130,21 @@ def derive_vars_dt(
     fn = "derive_vars_dt"
     mins, maxs = as_list(min_dates), as_list(max_dates)
     assert_data_has_vars(dataset, [dtc] + mins + maxs, fn=fn)
+    # the result depends only on the row's date text and reference dates: compute once per distinct
+    # combination (a visit date repeats on every record of the visit) and spread back
+    first, ids = distinct_rows(dataset, list(dict.fromkeys([dtc] + mins + maxs)))
+    rows = dataset.iloc[first]
     date, flag = compute_dt(
-        dataset[dtc].reset_index(drop=True),
+        rows[dtc].reset_index(drop=True),
         highest_imputation=highest_imputation,
         date_imputation=date_imputation,
-        min_dates=[dataset[c] for c in mins],
-        max_dates=[dataset[c] for c in maxs],
+        min_dates=[rows[c] for c in mins],
+        max_dates=[rows[c] for c in maxs],
     )
     out = dataset.copy(deep=False)  # columns get replaced, never written in place
-    out[f"{new_vars_prefix}DT"] = date.set_axis(dataset.index)
+    out[f"{new_vars_prefix}DT"] = date.take(ids).set_axis(dataset.index)
     if flag_imputation:
-        out[f"{new_vars_prefix}DTF"] = flag.set_axis(dataset.index)
+        out[f"{new_vars_prefix}DTF"] = flag.take(ids).set_axis(dataset.index)
     return out
 
 

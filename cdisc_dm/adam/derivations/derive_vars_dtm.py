@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._frame import STR_DTYPE
+from ._frame import STR_DTYPE, distinct_rows
 from .assert_data import DerivationError, as_list, assert_data_has_vars
 from .derive_vars_dt import compute_dt
 
@@ -55,10 +55,14 @@ def derive_vars_dtm(
     mins, maxs = as_list(min_dates), as_list(max_dates)
     assert_data_has_vars(dataset, [dtc] + mins + maxs, fn=fn)
     level = _LEVELS[highest_imputation]
-    raw = dataset[dtc].reset_index(drop=True)
+    # the result depends only on the row's date-time text and reference dates: compute once per
+    # distinct combination and spread back
+    first, ids = distinct_rows(dataset, list(dict.fromkeys([dtc] + mins + maxs)))
+    work = dataset.iloc[first].reset_index(drop=True)
+    raw = work[dtc]
     date_level = {4: "D", 5: "M", 6: "Y"}.get(level, "n")
     date, dtf = compute_dt(raw, highest_imputation=date_level, date_imputation=date_imputation,
-                           min_dates=[dataset[c] for c in mins], max_dates=[dataset[c] for c in maxs])
+                           min_dates=[work[c] for c in mins], max_dates=[work[c] for c in maxs])
     t = pd.Series(raw, dtype=STR_DTYPE).str.extract(_TIME_RE).apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
     hh, mi, ss = t[:, 0], t[:, 1], t[:, 2]
     fill = (0.0, 0.0, 0.0) if time_imputation == "first" else (23.0, 59.0, 59.0)
@@ -74,7 +78,7 @@ def derive_vars_dtm(
     hi = date + pd.to_timedelta(np.where(ok, np.where(miss_h, 23, hh) * 3600 + np.where(miss_m, 59, mi) * 60
                                          + np.where(miss_s, 59, ss), 0), unit="s")
     for ref_col in mins + maxs:
-        ref = pd.Series(dataset[ref_col]).reset_index(drop=True)
+        ref = work[ref_col]
         if pd.api.types.is_datetime64_any_dtype(ref):
             covers = ok & (needed > 0) & (ref >= lo).to_numpy(dtype=bool, na_value=False) \
                 & (ref <= hi).to_numpy(dtype=bool, na_value=False)
@@ -83,10 +87,10 @@ def derive_vars_dtm(
     tmf = np.select([ok & miss_h, ok & miss_m, ok & miss_s], ["H", "M", "S"], default="").astype(object)
     tmf[tmf == ""] = None
     out = dataset.copy(deep=False)  # columns get replaced, never written in place
-    out[f"{new_vars_prefix}DTM"] = dtm.set_axis(dataset.index)
+    out[f"{new_vars_prefix}DTM"] = dtm.take(ids).set_axis(dataset.index)
     if flag_imputation:
-        out[f"{new_vars_prefix}DTF"] = dtf.set_axis(dataset.index)
-        out[f"{new_vars_prefix}TMF"] = pd.Series(tmf, index=dataset.index, dtype=STR_DTYPE)
+        out[f"{new_vars_prefix}DTF"] = dtf.take(ids).set_axis(dataset.index)
+        out[f"{new_vars_prefix}TMF"] = pd.Series(tmf[ids], index=dataset.index, dtype=STR_DTYPE)
     return out
 
 

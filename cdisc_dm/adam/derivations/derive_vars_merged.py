@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._frame import pick_extreme, split_order
+from ._frame import match_rows, pick_extreme, split_order, take_rows
 from .assert_data import DerivationError, as_list, assert_data_has_vars, assert_unique_keys, resolve_filter
 
 __all__ = ["derive_vars_merged"]
@@ -63,15 +63,25 @@ def derive_vars_merged(
         add = add.iloc[np.sort(pick_extreme(add, right_keys, order, mode))]
     else:
         assert_unique_keys(add, right_keys, fn=fn, what="dataset_add")
+    pos = match_rows(dataset, left_keys, add, right_keys)
+    out = dataset.copy(deep=False)  # columns get replaced, never written in place
+    if pos is not None:
+        # positions instead of a merge: no copy of the key columns of a large dataset, same values/dtypes
+        matched = pos >= 0
+        for new, src in var_map.items():
+            col = take_rows(add[src], pos, dataset.index)
+            if missing_values and new in missing_values:
+                # only keys without a match get the default; a matched record's own missing value stays missing
+                col = col.where(matched, missing_values[new])
+            out[new] = col
+        return out
     add = add[right_keys + list(var_map.values())]
     add.columns = left_keys + list(var_map)
     merged = dataset[left_keys].merge(add, on=left_keys, how="left", validate="many_to_one", indicator="__match")
     matched = (merged["__match"] == "both").to_numpy()
-    out = dataset.copy(deep=False)  # columns get replaced, never written in place
     for new in var_map:
         col = merged[new].set_axis(dataset.index)
         if missing_values and new in missing_values:
-            # only keys without a match get the default; a matched record's own missing value stays missing
             col = col.where(matched, missing_values[new])
         out[new] = col
     return out
