@@ -190,6 +190,10 @@ def _issue(report: Report, code: str, message: str, path: Path, dataset=None, va
 def _check_values(report: Report, path: Path, doc: DefineDoc, ds_name: str, var_name: str, item: DefineItem,
                   series: pd.Series, var_type: str, display_format: str | None, ct) -> None:
     """Type, length and codelist of one item against the values it describes (``series`` keeps row positions)."""
+    # Every check below depends only on a value and on the first row where it occurs, so checking
+    # each distinct value at its first row gives the same findings for a fraction of the work (the
+    # 4.7M QS records of a 10,000-subject study hold a few thousand distinct QSORRES).
+    series = series[~series.duplicated(keep="first")]
     values = _present(series)
     if values.empty:
         return
