@@ -19,18 +19,13 @@ from collections.abc import Callable
 
 from . import steps
 from .derivations import (
-    derive_param_haqdi, derive_param_mmt8, derive_param_tis, derive_var_ablfl, derive_var_anl01fl, derive_var_anrind,
-    derive_var_base, derive_var_chg, derive_var_extreme_flag, derive_var_merged_exist_flag, derive_var_pchg,
-    derive_var_trtemfl, derive_vars_avisit, derive_vars_dt, derive_vars_dtm, derive_vars_dy, derive_vars_merged,
-    derive_vars_period, derive_vars_trtdt_period,
+    derive_extreme_records, derive_param_haqdi, derive_param_mmt8, derive_param_tis, derive_var_ablfl,
+    derive_var_anl01fl, derive_var_anrind, derive_var_base, derive_var_chg, derive_var_compliance,
+    derive_var_extreme_flag, derive_var_merged_exist_flag, derive_var_merged_summary, derive_var_pchg,
+    derive_var_threshold_range, derive_var_trtdurd, derive_var_trtemfl, derive_vars_avisit, derive_vars_dt,
+    derive_vars_dtm, derive_vars_dy, derive_vars_if_absent, derive_vars_merged, derive_vars_period,
+    derive_vars_suppqual, derive_vars_trtdt_period,
 )
-from .derivations.derive_extreme_records import derive_extreme_records
-from .derivations.derive_var_compliance import derive_var_compliance
-from .derivations.derive_var_merged_summary import derive_var_merged_summary
-from .derivations.derive_var_threshold_range import derive_var_threshold_range
-from .derivations.derive_var_trtdurd import derive_var_trtdurd
-from .derivations.derive_vars_if_absent import derive_vars_if_absent
-from .derivations.derive_vars_suppqual import derive_vars_suppqual
 
 __all__ = ["REGISTRY", "CONDITION_ARGS", "DATASET_ARGS", "TABLE_ARGS", "TUPLE_MAP_ARGS", "names"]
 

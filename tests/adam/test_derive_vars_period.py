@@ -13,11 +13,11 @@ def _adsl():
     return pd.DataFrame({
         "USUBJID": ["P", "I"],
         "TR01SDT": D(["2024-01-01", "2024-01-10"]), "TR01EDT": D(["2024-04-01", "2024-04-10"]),
-        "TR01P": ["Placebo", "IL-2 1 MIU QOD"], "TR01A": ["Placebo", "IL-2 1 MIU QOD"],
-        "TR01PN": [0.0, 1.0], "TR01AN": [0.0, 1.0],
+        "TRT01P": ["Placebo", "IL-2 1 MIU QOD"], "TRT01A": ["Placebo", "IL-2 1 MIU QOD"],
+        "TRT01PN": [0.0, 1.0], "TRT01AN": [0.0, 1.0],
         "TR02SDT": D(["2024-04-01", "2024-04-11"]), "TR02EDT": D(["2024-07-01", None]),
-        "TR02P": ["IL-2 1 MIU QOD"] * 2, "TR02A": ["IL-2 1 MIU QOD"] * 2,
-        "TR02PN": [1.0, 1.0], "TR02AN": [1.0, 1.0],
+        "TRT02P": ["IL-2 1 MIU QOD"] * 2, "TRT02A": ["IL-2 1 MIU QOD"] * 2,
+        "TRT02PN": [1.0, 1.0], "TRT02AN": [1.0, 1.0],
     })
 
 

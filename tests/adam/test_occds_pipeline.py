@@ -19,9 +19,9 @@ def test_adae_pipeline():
         "USUBJID": ["PBO", "IL2"],
         "TRTSDT": D(["2024-01-10", "2024-02-01"]), "TRTEDT": D(["2024-07-10", "2024-08-01"]),
         "TR01SDT": D(["2024-01-10", "2024-02-01"]), "TR01EDT": D(["2024-04-02", "2024-04-24"]),
-        "TR01P": ["Placebo", "IL-2 1 MIU QOD"], "TR01A": ["Placebo", "IL-2 1 MIU QOD"],
+        "TRT01P": ["Placebo", "IL-2 1 MIU QOD"], "TRT01A": ["Placebo", "IL-2 1 MIU QOD"],
         "TR02SDT": D(["2024-04-03", "2024-04-25"]), "TR02EDT": D(["2024-07-10", "2024-08-01"]),
-        "TR02P": ["IL-2 1 MIU QOD"] * 2, "TR02A": ["IL-2 1 MIU QOD"] * 2,
+        "TRT02P": ["IL-2 1 MIU QOD"] * 2, "TRT02A": ["IL-2 1 MIU QOD"] * 2,
     })
     ae = pd.DataFrame({
         "USUBJID": ["PBO", "PBO", "PBO", "PBO", "IL2", "IL2"],

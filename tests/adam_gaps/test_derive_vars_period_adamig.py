@@ -49,7 +49,7 @@ def test_analysis_periods_use_apxx_dates():
     assert out["TRTPN"].fillna(0).tolist() == [2, 2, 1, 0]
 
 
-def test_the_adamig_names_win_over_the_old_ones():
+def test_only_the_adamig_names_are_read():
     adsl = _adsl().assign(TR01P="stale", TR01A="stale")
     out = derive_vars_period(RECORDS.iloc[:1], adsl)
     assert out["TRTA"].tolist() == ["Placebo"]

@@ -29,6 +29,13 @@ from .derive_vars_dy import derive_vars_dy
 from .derive_vars_merged import derive_vars_merged
 from .derive_vars_period import derive_vars_period
 from .derive_vars_trtdt_period import derive_vars_trtdt_period
+from .derive_extreme_records import derive_extreme_records
+from .derive_var_compliance import compute_compliance, derive_var_compliance
+from .derive_var_merged_summary import derive_var_merged_summary
+from .derive_var_threshold_range import derive_var_threshold_range
+from .derive_var_trtdurd import compute_duration_days, derive_var_trtdurd
+from .derive_vars_if_absent import derive_vars_if_absent
+from .derive_vars_suppqual import derive_vars_suppqual
 
 __all__ = [
     "DerivationError",
@@ -65,6 +72,15 @@ __all__ = [
     "derive_vars_merged",
     "derive_vars_period",
     "derive_vars_trtdt_period",
+    "derive_extreme_records",
+    "compute_compliance",
+    "derive_var_compliance",
+    "derive_var_merged_summary",
+    "derive_var_threshold_range",
+    "compute_duration_days",
+    "derive_var_trtdurd",
+    "derive_vars_if_absent",
+    "derive_vars_suppqual",
     "MMT8_ITEMS",
     "METHODS",
 ]

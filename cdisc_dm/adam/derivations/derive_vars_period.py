@@ -54,18 +54,8 @@ def period_numbers(adsl: pd.DataFrame, period_dates: str = "TR") -> list[int]:
 
 
 def _treatment_columns(adsl: pd.DataFrame, p: int) -> dict[str, str]:
-    """ADSL column of each treatment role ("P", "A", "PN", "AN") for period ``p``.
-
-    The ADaMIG names are TRTxxP/TRTxxA/TRTxxPN/TRTxxAN. The earlier, non-standard TRxxP/TRxxA names
-    are still read when the ADaMIG ones are absent, so that callers written against them keep working.
-    """
-    cols = {}
-    for role in ("P", "A", "PN", "AN"):
-        for name in (f"TRT{p:02d}{role}", f"TR{p:02d}{role}"):
-            if name in adsl.columns:
-                cols[role] = name
-                break
-    return cols
+    """ADSL column of each treatment role ("P", "A", "PN", "AN") for period ``p``: TRTxxP/TRTxxA/TRTxxPN/TRTxxAN."""
+    return {role: f"TRT{p:02d}{role}" for role in ("P", "A", "PN", "AN") if f"TRT{p:02d}{role}" in adsl.columns}
 
 
 def derive_vars_period(
