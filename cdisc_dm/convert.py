@@ -87,23 +87,10 @@ def _created(created: str | datetime | None) -> datetime:
         raise UsageError(f"created must be an ISO 8601 date-time such as 2026-01-01T00:00:00, got {created!r}") from None
 
 
-def _write_datasets(package: Package, folder: Path, formats: Sequence[str], created: datetime, study_oid: str) -> list[Path]:
-    from . import io as io_mod
+def _write_datasets(package: Package, folder: Path, formats: Sequence[str], created: datetime) -> list[Path]:
+    from .io import write_package
 
-    if hasattr(io_mod, "write_package"):
-        return list(io_mod.write_package(package, folder, formats=tuple(formats), creation_datetime=created))
-    # the io helper's write_package is not there yet: the per-dataset writers do the same job
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for ds in package:
-        if "xpt" in formats:
-            paths.append(io_mod.write_xpt(ds, folder / f"{ds.name.lower()}.xpt", creation_datetime=created))
-        if "json" in formats:
-            from .io.datasetjson import write_dataset_json
-
-            paths.append(write_dataset_json(ds, folder / f"{ds.name.lower()}.json", study_oid=study_oid,
-                                            metadata_version_oid="MDV.1", creation_datetime=created))
-    return paths
+    return list(write_package(package, folder, formats=tuple(formats), creation_datetime=created))
 
 
 def _move_into(tmp: Path, out_dir: Path) -> None:
@@ -178,7 +165,7 @@ def convert(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        written = _write_datasets(package, tmp / "sdtm", formats, stamp, study_obj.studyid)
+        written = _write_datasets(package, tmp / "sdtm", formats, stamp)
         reports = tmp / "reports"
         reports.mkdir(exist_ok=True)
         issues = report.to_frame().sort_values(["dataset", "code", "file", "row", "variable", "value"], kind="mergesort", na_position="first")
