@@ -11,6 +11,7 @@ runs; the ADaM package is written to ``out_dir/adam/`` atomically (all files or 
 """
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,10 @@ from typing import Collection, Sequence
 import pandas as pd
 
 from .adam.engine import run_adam_plan
-from .adam.read_xpt_fast import read_xpt_fast
 from .adam.spec import AdamPlan, load_adam_plan
 from .dataset import Package
 from .errors import UsageError
+from .io.xpt_read import XptTable, XptText, read_xpt_columns
 from .report import Report
 
 __all__ = ["derive", "DeriveResult", "read_sdtm"]
@@ -65,10 +66,59 @@ def _release_arrow_memory() -> None:
         pass
 
 
+def _arrow_strings() -> bool:
+    # the fast frame must match pyreadstat's: pandas' "str" dtype is Arrow-backed on pandas 3 with
+    # pyarrow; elsewhere (pandas 2, no pyarrow) text columns are objects and pyreadstat reads every file
+    if importlib.util.find_spec("pyarrow") is None:  # pragma: no cover
+        return False
+    dtype = pd.Series(["a"], dtype="str").dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+_ARROW_STRINGS = _arrow_strings()
+
+
+def _fast_xpt_readable(table: XptTable) -> bool:
+    # pyreadstat turns numbers with a date/time format into datetimes: formatted numbers are its business;
+    # a record shorter than a card could leave a blank "record" in the padding: pyreadstat decides that too
+    plain = all(not v.numeric or v.format.upper() in ("", "BEST") for v in table.variables)
+    return plain and (table.record_width >= 80 or table.body_bytes == 0)
+
+
+def _xpt_frame_fast(path: Path) -> pd.DataFrame | None:
+    """The frame pyreadstat + :func:`_blank_to_na` gives, from :func:`read_xpt_columns`; None: use pyreadstat.
+
+    Example: ``_xpt_frame_fast(Path("run/sdtm/dm.xpt"))["USUBJID"].dtype == "str"`` (Arrow-backed,
+    blank values missing), ``frame.attrs == {"labels": {...}, "dataset_label": "Demographics"}``.
+    """
+    if not _ARROW_STRINGS:
+        return None
+    table = read_xpt_columns(path, accept=_fast_xpt_readable)
+    if table is None:
+        return None
+    import pyarrow as pa
+
+    columns: dict[str, object] = {}
+    for name, col in table.columns.items():
+        if isinstance(col, XptText):
+            if col.control:
+                return None  # tabs, NULs, ...: pyreadstat's decoding rules apply
+            values = col.values.copy()
+            values[values == ""] = None  # blank text is missing (SAS has no missing value for text)
+            # each distinct value becomes an Arrow string once; the column is a take, no object per cell
+            columns[name] = pa.array(values, type=pa.large_string()).take(pa.array(col.codes)).to_pandas()
+        else:
+            columns[name] = col
+    frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=pd.RangeIndex(table.nobs))
+    frame.attrs["labels"] = {v.name: v.label for v in table.variables}
+    frame.attrs["dataset_label"] = table.label
+    return frame
+
+
 def _read_xpt_frame(path: Path) -> pd.DataFrame:
-    # the numpy/Arrow reader gives the same frame as pyreadstat + _blank_to_na, several times faster;
+    # the column-wise reader gives the same frame as pyreadstat + _blank_to_na, several times faster;
     # files it cannot read exactly (formats, control characters, several members) go to pyreadstat
-    frame = read_xpt_fast(path)
+    frame = _xpt_frame_fast(path)
     if frame is None:
         from .io import read_xpt
 

@@ -1,4 +1,4 @@
-"""IEEE 754 doubles to IBM System/370 double precision, by array arithmetic.
+"""IEEE 754 doubles to IBM System/370 double precision and back, by array arithmetic.
 
 SAS transport (XPORT) version 5 stores every numeric value as an 8-byte IBM
 hexadecimal floating-point number: 1 sign bit, a 7-bit base-16 exponent in
@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ieee_to_ibm", "IbmConversion", "convert_ieee_to_ibm", "IBM_MAX", "IBM_MIN_NORMAL", "SAS_MISSING"]
+__all__ = ["ieee_to_ibm", "ibm_to_ieee", "IbmConversion", "convert_ieee_to_ibm", "IBM_MAX", "IBM_MIN_NORMAL",
+           "SAS_MISSING"]
 
 #: the largest magnitude an IBM double can hold is just under 16**63
 IBM_MAX = float(16.0**63)
@@ -43,6 +44,9 @@ SAS_MISSING = np.uint64(0x2E00000000000000)
 
 _MANTISSA_MASK = np.uint64((1 << 52) - 1)
 _HIDDEN_BIT = np.uint64(1 << 52)
+_FRACTION_MASK = np.uint64((1 << 56) - 1)
+# first byte of the SAS missing values ".", "._" and ".A"-".Z" (the other seven bytes are zero, TS-140)
+_MISSING_FIRST = np.array([0x2E, 0x5F, *range(0x41, 0x5B)], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,29 @@ def ieee_to_ibm(values: np.ndarray) -> np.ndarray:
         first = int(conv.overflow[0])
         raise ValueError(f"value {values[first]!r} at position {first} is outside the IBM double range (|x| < 16**63)")
     return conv.words
+
+
+def ibm_to_ieee(words: np.ndarray) -> np.ndarray | None:
+    """float64 values of IBM doubles given as uint64 words (big-endian byte order read as one number).
+
+    Every SAS missing value (``.``, ``._``, ``.A``-``.Z``: that byte first, seven zero bytes) becomes
+    NaN. Returns None when a fraction has more than 53 significant bits: an IEEE double cannot hold
+    it exactly and the rounding is the reference reader's (pyreadstat) business, not ours.
+
+    >>> ibm_to_ieee(np.frombuffer(bytes.fromhex("4110000000000000 c276a00000000000 4100000000000000"), ">u8"))
+    array([   1.   , -118.625,      nan])
+    """
+    u = np.asarray(words).astype(np.uint64)
+    sign = (u >> np.uint64(63)).astype(bool)
+    exponent = ((u >> np.uint64(56)) & np.uint64(0x7F)).astype(np.int64)
+    fraction = u & _FRACTION_MASK
+    as_float = fraction.astype(np.float64)
+    # every value our writer produced has at most 53 significant bits, so this conversion is exact
+    # and so is ldexp by the binary exponent; a 54-56-bit fraction from a foreign file would round
+    if (as_float.astype(np.uint64) != fraction).any():
+        return None
+    value = np.ldexp(as_float, (4 * (exponent - 64) - 56).astype(np.int32))
+    np.negative(value, out=value, where=sign)
+    zero = np.flatnonzero(fraction == 0)
+    value[zero[np.isin(u[zero] >> np.uint64(56), _MISSING_FIRST)]] = np.nan
+    return value

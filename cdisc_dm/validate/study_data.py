@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CdiscDmError, Location, RawInputError, UsageError
+from ..io.xpt_read import XptText, read_xpt_columns
 from .classes import infer_class
-from .xpt_reader import read_xpt_fast
 
 __all__ = ["StudyDataset", "StudyData", "load_study_data"]
 
@@ -126,14 +126,27 @@ def _finish(ds: StudyDataset) -> StudyDataset:
 
 
 def _read_xpt(path: Path) -> StudyDataset:
-    fast = read_xpt_fast(path)
-    if fast is not None:
-        frame, meta = fast
-        return _finish(StudyDataset(name=path.stem, frame=frame, file=str(path), label=meta.label,
-                                    labels=meta.labels, types=meta.types, lengths=meta.lengths, empty=meta.empty,
-                                    # the fast reader leaves any file with a byte above 0x7F to pyreadstat
-                                    ascii_columns=frozenset(meta.empty)))
-    return _read_xpt_pyreadstat(path)
+    table = read_xpt_columns(path)
+    if table is None:
+        return _read_xpt_pyreadstat(path)
+    parts, empty = [], {}
+    for v in table.variables:
+        col = table.columns.pop(v.name)  # let each column's codes go once converted
+        if isinstance(col, XptText):
+            empty[v.name] = col.blank()
+            values = col.strings()  # one shared str per distinct value: a few hundred USUBJIDs, not millions
+        else:
+            values = col
+        # object columns (what pyreadstat gives), one block per column: no consolidating copy
+        parts.append(pd.Series(values, name=v.name, dtype=None if isinstance(col, np.ndarray) else object,
+                               copy=False).to_frame())
+    frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=pd.RangeIndex(table.nobs))
+    return _finish(StudyDataset(name=path.stem, frame=frame, file=str(path), label=table.label or None,
+                                labels={v.name: v.label for v in table.variables},
+                                types={v.name: "Num" if v.numeric else "Char" for v in table.variables},
+                                lengths={v.name: v.length for v in table.variables}, empty=empty,
+                                # the reader leaves any file with a byte above 0x7F to pyreadstat
+                                ascii_columns=frozenset(empty)))
 
 
 def _read_xpt_pyreadstat(path: Path) -> StudyDataset:
