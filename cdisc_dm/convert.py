@@ -35,6 +35,7 @@ import pandas as pd
 from . import __version__
 from .dataset import Package
 from .errors import UsageError
+from .io.define import dump_package_metadata
 from .lineage import reconcile, write_lineage, write_manifest, write_reconciliation
 from .mapping import check_dictionary, load_plan, run_plan
 from .mapping.plan import Plan, display_path
@@ -156,6 +157,14 @@ def convert(
     for name, ds in build_trial_design(study_obj, ct_version=ct_version, dm=dm).items():
         if name not in package:
             package.add(ds)
+    # Value-level metadata (per test code of the findings domains, DSDECOD per DSCAT, SUPP-- QVAL per
+    # QNAM, TS TSVAL per TSPARMCD) travels with the package, so metadata.json and any later
+    # `cdisc-dm define` describe what the data holds without re-deriving it.
+    from .mapping.algorithms.value_level import lb_value_level
+    from .sdtm.ds_value_level import ds_value_level
+    from .sdtm.parameter_value_level import parameter_value_level
+
+    package = parameter_value_level(ds_value_level(lb_value_level(package, domains=("LB", "MB", "CP", "QS"))))
     report = result.report
     recon = reconcile(result, report)
     out = ConvertResult(package, report, recon, result.lineage, result.dropped, plan)
@@ -166,6 +175,8 @@ def convert(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         written = _write_datasets(package, tmp / "sdtm", formats, stamp)
+        # what XPT cannot hold (origins, methods, codelists, value-level): `cdisc-dm define` reads it back
+        written.append(dump_package_metadata(package, tmp / "sdtm" / "metadata.json", created=stamp))
         reports = tmp / "reports"
         reports.mkdir(exist_ok=True)
         issues = report.to_frame().sort_values(["dataset", "code", "file", "row", "variable", "value"], kind="mergesort", na_position="first")

@@ -196,6 +196,10 @@ def derive(
 
     out_dir = Path(out_dir)
     result.paths = list(write_package(run.package, out_dir / "adam", formats=tuple(formats), creation_datetime=stamp))
+    # labels, origins, methods of the derivations that ran: what `cdisc-dm define` needs besides the data
+    from .io.define import dump_package_metadata
+
+    result.paths.append(dump_package_metadata(run.package, out_dir / "adam" / "metadata.json", created=stamp))
     reports = out_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     issues = run.report.to_frame().sort_values(["dataset", "code", "variable", "message"], kind="mergesort", na_position="first")

@@ -30,11 +30,8 @@ from .dataset import Package
 from .io.define import build_define, dump_package_metadata, write_define
 from .io.define_check import check_define_against_data, validate_define_xsd
 from .io.define_html import render_define_html
-from .mapping.algorithms.value_level import lb_value_level
 from .mapping.plan import default_ct
 from .report import Report
-from .sdtm.ds_value_level import ds_value_level
-from .sdtm.parameter_value_level import parameter_value_level
 from .study import load_study
 from .validate import validate
 from .validate.reports import format_console_summary, write_reports
@@ -162,10 +159,8 @@ def run(
         _say(progress, f"  {name:<8} {records:>10,} records {seconds:7.2f} s")
 
     _say(progress, f"convert: {raw_dir} -> {out_dir / 'sdtm'}")
+    # the converted package carries its value-level metadata (convert attaches it)
     converted = convert(raw_dir, study, out_dir, formats=formats, created=created, progress=on_domain)
-    # Findings results carry value-level metadata per test code (LB, MB, CP, QS) for the define,
-    # DS.DSDECOD per DSCAT (its codelist depends on the category), SUPP-- QVAL per QNAM, TS TSVAL per TSPARMCD
-    converted.package = parameter_value_level(ds_value_level(lb_value_level(converted.package, domains=("LB", "MB", "CP", "QS"))))
     study_obj = load_study(study)
     ct = default_ct(converted.plan.folder)
     sdtm = _check_package(converted.package, "sdtm", out_dir, standard="sdtmig-3.4", study=study_obj, ct=ct,

@@ -89,6 +89,21 @@ def test_same_inputs_give_byte_identical_outputs(demo_run, tmp_path):
     assert not differing, differing
 
 
+def test_stage_commands_alone_rebuild_the_same_defines(demo_run, tmp_path):
+    """`convert` and `derive` leave metadata.json next to the data, so `cdisc-dm define` run later on either
+    package writes the very define the pipeline wrote (same specs, same metadata, same bytes)."""
+    out = demo_run.out_dir
+    for package in ("sdtm", "adam"):
+        assert (out / package / "metadata.json").is_file(), package
+        rebuilt = tmp_path / f"{package}-define.xml"
+        assert main(["define", "--package", str(out / package), "--study", "il2dm", "--out", str(rebuilt),
+                     "--no-html", "--quiet"]) == 0
+        assert rebuilt.read_bytes() == (out / package / "define.xml").read_bytes(), package
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = manifest["outputs"]["sdtm/metadata.json"]
+    assert listed == hashlib.sha256((out / "sdtm" / "metadata.json").read_bytes()).hexdigest()
+
+
 def test_demo_cli_rejects_zero_subjects(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["demo", "--subjects", "0"])
