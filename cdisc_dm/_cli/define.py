@@ -53,6 +53,24 @@ def _dictionaries(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _study_for_define(name: str, package) -> object:
+    """The study's definition, or, for a study folder with specs only (ADaM specs for a study converted
+    elsewhere, such as the CDISC pilot), the STUDYID the package's data holds: Define-XML's Study element
+    needs no more than that."""
+    from ..resources import study_dir
+    from ..study import load_study
+
+    if (study_dir(name) / "study.yaml").is_file():
+        return load_study(name)
+    ids = sorted({str(v) for ds in package if "STUDYID" in ds.data.columns
+                  for v in ds.data["STUDYID"].dropna().unique() if str(v).strip()})
+    if len(ids) != 1:
+        found = f"STUDYID values {ids}" if ids else "no STUDYID value"
+        raise UsageError(f"study folder {study_dir(name)} has no study.yaml and the package has {found}",
+                         hint="add a study.yaml, or define a package of one study")
+    return {"studyid": ids[0]}
+
+
 def run(args: argparse.Namespace) -> int:
     from ..io.define import build_define, read_package_for_define, write_define
     from ..io.define_check import check_define_against_data, validate_define_xsd
@@ -60,13 +78,12 @@ def run(args: argparse.Namespace) -> int:
     from ..report import Report
     from ..resources import study_dir
     from ..standards import load_ct
-    from ..study import load_study
 
     dictionaries = _dictionaries(args.dictionary)  # argument mistakes first, before any reading
     folder = Path(args.package)
     standard = {"sdtmig-3.4": "SDTMIG 3.4", "adamig-1.3": "ADaMIG 1.3"}.get(args.standard or "")
     package, extras = read_package_for_define(folder, standard=standard)
-    study = load_study(args.study)
+    study = _study_for_define(args.study, package)
     extra_ct = study_dir(args.study) / "ct"
     ct = load_ct(args.ct, extra=extra_ct if extra_ct.is_dir() else None)
     notes = Report()

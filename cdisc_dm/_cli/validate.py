@@ -19,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--define", help="the package's define.xml")
     parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="a folder (or file) of rules in CORE format; repeatable")
     parser.add_argument("--no-project-rules", action="store_true", help="run only the --rules given, not the project's own rules (specs/rules)")
-    parser.add_argument("--standard", default="sdtmig-3.4", choices=["sdtmig-3.4", "adamig-1.3"])
+    parser.add_argument("--standard", choices=["sdtmig-3.4", "adamig-1.3"],
+                        help="default: adamig-1.3 when every dataset is named AD..., else sdtmig-3.4")
     parser.add_argument("--ct", help="a controlled terminology file (NCI EVS tab-delimited)")
     parser.add_argument("--report", metavar="DIR", help="write reports to this folder")
     parser.add_argument("--format", default="json,html,xlsx", help="report formats, comma-separated (json,html,xlsx)")

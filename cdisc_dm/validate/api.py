@@ -25,13 +25,24 @@ from .define_data import DefineData, load_define
 from .python_rules import load_python_rules
 from .study_data import StudyData, load_study_data
 
-__all__ = ["validate", "load_rules", "STANDARDS"]
+__all__ = ["validate", "load_rules", "infer_standard", "STANDARDS"]
 
 # --standard value -> (Authorities standard name, version, display)
 STANDARDS = {
     "sdtmig-3.4": ("SDTMIG", "3.4", "SDTMIG 3.4"),
     "adamig-1.3": ("ADAMIG", "1.3", "ADaMIG 1.3"),
 }
+
+
+def infer_standard(names) -> str:
+    """The package's standard from its dataset names: ADaM datasets are named AD... (ADaMIG 1.3
+    section 2.3.1), so a package of only those is ADaM; anything else is validated as SDTM.
+
+    >>> infer_standard(["ADSL", "ADAE"]), infer_standard(["DM", "ADSL"]), infer_standard([])
+    ('adamig-1.3', 'sdtmig-3.4', 'sdtmig-3.4')
+    """
+    names = [str(n).upper() for n in names]
+    return "adamig-1.3" if names and all(n.startswith("AD") for n in names) else "sdtmig-3.4"
 
 
 def _project_rules_dir() -> Path | None:
@@ -115,7 +126,7 @@ def validate(
     path: str | Path,
     *,
     rules: Sequence[str | Path] | None = None,
-    standard: str = "sdtmig-3.4",
+    standard: str | None = None,
     define: str | Path | None = None,
     ct: str | Path | None = None,
     started: str | None = None,
@@ -125,14 +136,17 @@ def validate(
 
     ``started`` (ISO 8601, e.g. the run manifest's time) makes the result reproducible: it is used
     as the start time and the duration is left out (None), so the same inputs give the same result.
+    ``standard`` None: ADaMIG 1.3 when every dataset is an ADaM dataset (named AD...), else SDTMIG 3.4.
     """
-    if standard not in STANDARDS:
+    if standard is not None and standard not in STANDARDS:
         raise UsageError(f"unknown standard {standard!r}: expected one of {', '.join(STANDARDS)}")
-    std_name, std_version, std_display = STANDARDS[standard]
     t0 = time.perf_counter()
     define_data = _check_define(define)
     ct_obj = _load_ct(ct)
     study = load_study_data(path)
+    if standard is None:
+        standard = infer_standard(study.datasets)
+    std_name, std_version, std_display = STANDARDS[standard]
     sources: list[str | Path] = []
     project = _project_rules_dir() if include_project_rules else None
     if project is not None:
