@@ -56,3 +56,9 @@ def differ(m: pd.DataFrame, var: str) -> pd.Series:
     else:
         a, b = a.astype(object), b.astype(object)
     return ~((a == b) | (a.isna() & b.isna()))
+
+
+def actual_arm_differs(adsl: pd.DataFrame) -> set[str]:
+    """Subjects whose derived actual treatment (from SDTM ACTARMCD) is not their planned one: the pilot's
+    ADaM copies the planned arm into TRT01A, so these are the subjects whose TRTA may differ from it."""
+    return set(adsl.loc[adsl["TRT01P"].notna() & adsl["TRT01P"].ne(adsl["TRT01A"]), "USUBJID"])

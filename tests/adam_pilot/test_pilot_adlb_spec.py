@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pilot_compare import differ
+from pilot_compare import actual_arm_differs, differ
 
 KEYS = ["USUBJID", "PARAMCD", "LBSEQ", "AVISITN"]
 EXACT = ["STUDYID", "SUBJID", "TRTP", "TRTPN", "TRTSDT", "TRTEDT", "AGE", "AGEGR1", "AGEGR1N", "RACE", "RACEN", "SEX",
@@ -60,7 +60,7 @@ def test_variable_agrees_with_the_pilot(lab, var):
 def test_actual_treatment_differs_only_for_the_subjects_never_on_the_high_dose(lab, pilot_run):
     m = lab["merged"]
     adsl = pilot_run["adam"]["ADSL"]
-    never_high = set(adsl.loc[adsl["TRT01P"].notna() & adsl["TRT01P"].ne(adsl["TRT01A"]), "USUBJID"])
+    never_high = actual_arm_differs(adsl)
     for var in ("TRTA", "TRTAN"):
         bad = m.loc[differ(m, var)]
         assert set(bad["USUBJID"]) == never_high and len(bad) == m["USUBJID"].isin(never_high).sum()
