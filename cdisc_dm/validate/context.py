@@ -20,10 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .rule import Condition, Rule
 from .study_data import StudyData, StudyDataset
+from .values import column_series, distinct_objects
 
 __all__ = ["EvalContext", "ColumnMissing", "NotApplicable"]
 
@@ -50,6 +52,7 @@ class EvalContext:
     standard: str = "SDTMIG 3.4"
     ct: Any = None
     base: bool = False  # the frame has exactly the dataset's records in order (no join, no subset)
+    groups: dict[str, tuple] = field(default_factory=dict)  # $id -> (code per record, objects) of list columns
 
     # -- names ---------------------------------------------------------------------------
     def expand(self, name: str) -> str:
@@ -87,12 +90,11 @@ class EvalContext:
         col = self.column(name)
         if col is None:
             raise ColumnMissing(self.expand(str(name)))
-        out = self.frame[col]
         if self.base and col in self.dataset.frame.columns:
-            # the record order is the dataset's own: derived views (dates parsed, emptiness) can be
-            # cached for the run under this key (see values.cached)
-            out.attrs = {"cdisc_dm_key": (self.study.token, self.dataset.name, col)}
-        return out
+            # the record order is the dataset's own: derived views (dates parsed, text, emptiness)
+            # are cached for the run under this column's key (see values.cached)
+            return column_series((self.study.token, self.dataset.name, col), lambda: self.frame[col])
+        return self.frame[col]
 
     def ref(self, name: str) -> Any:
         if name in self.frame.columns:
@@ -112,7 +114,7 @@ class EvalContext:
             if allow_column:
                 col = self.column(v)
                 if col is not None:
-                    return self.frame[col]
+                    return self.series(col)
                 head = v.split(".", 1)[0]
                 if "." in v and head.isalnum() and head.isupper() and (head in self.study.datasets or head in self.study.domains()):
                     # DM.RFSTDTC style reference to a variable the matched records lack: a missing
@@ -122,6 +124,17 @@ class EvalContext:
         if isinstance(v, list):
             return [self.ref(x) if isinstance(x, str) and x.startswith("$") else x for x in v]
         return v
+
+    def groups_of(self, name: Any, s: pd.Series) -> tuple[np.ndarray, list]:
+        """(code per record, distinct objects) of a column of per-group lists.
+
+        A grouped operation's result comes with its codes (kept when the engine stored it);
+        otherwise, e.g. on a subset of the records, the objects are told apart by identity.
+        """
+        got = self.groups.get(name) if isinstance(name, str) else None
+        if got is not None and len(got[0]) == len(s) and s.index.equals(self.frame.index) and len(s) == len(self.frame):
+            return got
+        return distinct_objects(s)
 
     def names(self, value: Any) -> list[str]:
         """A list of variable names from a parameter (a name, a list, or a ``$id`` holding a list)."""

@@ -47,10 +47,7 @@ def _is_child_match(md: MatchDataset, ds: StudyDataset) -> bool:
 
 def key_text(s: pd.Series, key: tuple | None = None) -> pd.Series:
     """Join-key text (trimmed; numbers without trailing zeros), memoized per dataset column when ``key``."""
-    if key is not None:
-        s = s.copy(deep=False)
-        s.attrs = {"cdisc_dm_key": key}
-    return cached(s, "key_text", lambda x: map_unique(as_text(x), lambda u: u.str.strip()))
+    return cached(s, "key_text", lambda x: map_unique(as_text(x), lambda u: u.str.strip()), key=key)
 
 
 _key_text = key_text

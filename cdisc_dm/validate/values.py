@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
+__all__ = ["cached", "keyed", "key_of", "column_series", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "GROUPS_ATTR", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
 
 REL_TOL = 1e-9
+GROUPS_ATTR = "cdisc_dm_groups"  # (code per record, distinct objects) of a per-group list column
 
 
 def is_empty_scalar(v: Any) -> bool:
@@ -56,6 +57,10 @@ def _fmt_number(x: float) -> str:
 
 def as_text(s: pd.Series) -> pd.Series:
     """Values as text; numbers written without trailing zeros (62.0 -> "62"), missing as ""."""
+    return cached(s, "text", _as_text)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(s):
         return s.map(lambda b: "true" if b else "false")
     if pd.api.types.is_numeric_dtype(s):
@@ -70,10 +75,13 @@ def as_text(s: pd.Series) -> pd.Series:
             mapping = {u: _fmt_number(u) for u in uniq}
             out[other] = [mapping[v] for v in arr[other]]
         return out
+    if isinstance(s.dtype, pd.StringDtype):  # every value is a str or missing: no per-value work
+        return pd.Series(s.to_numpy(dtype=object, na_value=""), index=s.index, dtype=object)
     out = s.astype(object).where(s.notna(), "")
     if pd.api.types.infer_dtype(out, skipna=False) == "string":  # the usual case: no per-value work
         return out
-    return out.map(lambda v: v if isinstance(v, str) else (_fmt_number(v) if isinstance(v, float) else str(v)))
+    # mixed values: rendered once per distinct value
+    return map_unique(out, lambda u: u.map(lambda v: v if isinstance(v, str) else (_fmt_number(v) if isinstance(v, float) else str(v))))
 
 
 def to_number(s: pd.Series) -> pd.Series:
@@ -82,9 +90,16 @@ def to_number(s: pd.Series) -> pd.Series:
         return pd.Series(np.nan, index=s.index)
     if pd.api.types.is_numeric_dtype(s):
         return s.astype(float)
-    text = s.astype(object).where(s.notna(), "")
-    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-    return pd.to_numeric(text, errors="coerce").astype(float)
+    return cached(s, "number", _text_to_number)
+
+
+def _text_to_number(s: pd.Series) -> pd.Series:
+    # parsed once per distinct value
+    def parse(u: pd.Series) -> np.ndarray:
+        text = u.map(lambda v: v.strip() if isinstance(v, str) else v)
+        return pd.to_numeric(text.where(text.notna(), ""), errors="coerce").astype(float).to_numpy()
+
+    return pd.Series(map_unique(s.astype(object), parse).to_numpy(dtype=float), index=s.index)
 
 
 def is_numeric_like(v: Any) -> bool:
@@ -141,25 +156,59 @@ def distinct_objects(values: pd.Series) -> tuple[np.ndarray, list]:
 
 
 _CACHE: dict[tuple, Any] = {}
+_KEYED: dict[int, tuple[pd.Series, tuple]] = {}  # id -> (the canonical column Series, its key)
 
 
-def cached(s: pd.Series, what: str, fn):
-    """``fn(s)``, memoized for the run when ``s`` is a dataset column in its own record order.
+def keyed(s: pd.Series, key: tuple) -> pd.Series:
+    """Register ``s`` as THE Series of a dataset column (``key`` = (run, dataset, column)).
 
-    The engine marks such columns (``attrs["cdisc_dm_key"]``); the same dates are parsed and the
-    same emptiness computed once per run instead of once per rule. ``clear_cache`` ends the run.
+    Derived views are cached per run for registered Series only. The registration is by object
+    identity, not by ``attrs``: pandas copies ``attrs`` onto every derived Series (a stripped or
+    sliced copy would otherwise be mistaken for the column). The registry holds the Series, so
+    its ``id`` cannot be reused while the run lasts.
     """
-    key = s.attrs.get("cdisc_dm_key") if s.attrs else None
+    _KEYED[id(s)] = (s, key)
+    return s
+
+
+_COLUMNS: dict[tuple, pd.Series] = {}
+
+
+def column_series(key: tuple, make) -> pd.Series:
+    """The one registered Series of a dataset column for this run (``make()`` builds it once)."""
+    s = _COLUMNS.get(key)
+    if s is None:
+        s = _COLUMNS[key] = keyed(make(), key)
+    return s
+
+
+def key_of(s: pd.Series) -> tuple | None:
+    hit = _KEYED.get(id(s))
+    return hit[1] if hit is not None and hit[0] is s else None
+
+
+def cached(s: pd.Series, what: str, fn, key: tuple | None = None):
+    """``fn(s)``, memoized for the run when ``s`` is a registered dataset column (:func:`keyed`)
+    or the caller vouches for it with ``key``.
+
+    The same dates are parsed, the same text rendered and the same emptiness computed once per run
+    instead of once per rule. ``clear_cache`` ends the run. Series results are handed out as
+    shallow copies, so a caller that writes into one cannot change what the next rule sees.
+    """
+    key = key if key is not None else key_of(s)
     if key is None:
         return fn(s)
     full = (*key, what)
     if full not in _CACHE:
         _CACHE[full] = fn(s)
-    return _CACHE[full]
+    got = _CACHE[full]
+    return got.copy(deep=False) if isinstance(got, pd.Series) else got
 
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _KEYED.clear()
+    _COLUMNS.clear()
 
 
 def seed_cache(key: tuple, what: str, value: Any) -> None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..context import EvalContext
 from ..rule import Condition
-from ..values import as_text, broadcast, distinct_objects, is_empty, is_numeric_like, numbers_equal, to_number
+from ..values import as_text, broadcast, is_empty, is_numeric_like, numbers_equal, to_number
 from ._registry import complement, operator
 
 
@@ -74,12 +74,16 @@ def equality(ctx: EvalContext, cond: Condition, *, case_insensitive: bool = Fals
         if cond.param("round_values"):
             tn, cn = np.round(tn), np.round(cn)
         both = (tn.notna() & cn.notna()).to_numpy()
-        eq_num = numbers_equal(tn, cn)
-        tt, ct = as_text(t), as_text(cs)
-        if case_insensitive:
-            tt, ct = tt.str.upper(), ct.str.upper()
-        eq_txt = (tt.str.strip() == ct.str.strip()).to_numpy()
-        eq = pd.Series(np.where(both, eq_num, eq_txt), index=idx)
+        eq = both & numbers_equal(tn, cn)
+        text = ~both
+        if text.any() and not (is_numeric_like(t) and is_numeric_like(c)):
+            # a side that is not a number on these rows: compare the trimmed text (two numeric
+            # columns need no text: there one side is missing, and missing equals nothing)
+            tt, ct = as_text(t)[text], as_text(cs)[text]
+            if case_insensitive:
+                tt, ct = tt.str.upper(), ct.str.upper()
+            eq[text] = (tt.str.strip() == ct.str.strip()).to_numpy()
+        eq = pd.Series(eq, index=idx)
     else:
         tt, ct = as_text(t), as_text(cs)
         if case_insensitive:
@@ -130,10 +134,16 @@ def _order(ctx: EvalContext, cond: Condition, op: str) -> pd.Series:
             "lt": (tn < cn) & ~close,
             "le": (tn <= cn) | close,
         }[op]
-    tt, ct = as_text(t), as_text(cs)
-    txt_ok = (tt != "") & (ct != "") & ~both_num
-    txt = {"gt": tt > ct, "ge": tt >= ct, "lt": tt < ct, "le": tt <= ct}[op]
-    return (both_num & num) | (txt_ok & txt & tn.isna() & cn.isna())
+    out = both_num & num
+    if is_numeric_like(t) and is_numeric_like(c):
+        return out  # two numeric columns: no text to compare where a number is missing
+    # text order only where neither side is a number
+    rows = (tn.isna() & cn.isna()).to_numpy()
+    if rows.any():
+        tt, ct = as_text(t)[rows], as_text(cs)[rows]
+        txt = {"gt": tt > ct, "ge": tt >= ct, "lt": tt < ct, "le": tt <= ct}[op]
+        out[rows] = ((tt != "") & (ct != "") & txt).to_numpy()
+    return out
 
 
 @operator("greater_than")
@@ -161,7 +171,7 @@ def empty(ctx: EvalContext, cond: Condition) -> pd.Series:
     """True where the value is missing (NaN, None, or blank text)."""
     t = ctx.target(cond)
     if t.dtype == object and len(t) and isinstance(t.iloc[0], (list, set, tuple)):
-        codes, objects = distinct_objects(t)  # one list object per group: judged once per object
+        codes, objects = ctx.groups_of(cond.name, t)  # one list object per group: judged once per object
         flags = np.array([len(v) == 0 if isinstance(v, (list, set, tuple)) else True for v in objects], dtype=bool)
         return pd.Series(flags[codes], index=t.index, dtype=bool)
     return is_empty(t)
