@@ -31,7 +31,7 @@ from .results import FindingChunk, RuleResult
 from .rule import Condition, Node, Rule
 from .scope import in_scope
 from .study_data import StudyData, StudyDataset
-from .values import clear_cache, is_empty, seed_cache
+from .values import GROUPS_ATTR, clear_cache, is_empty, seed_cache
 
 __all__ = ["run_rule", "evaluate", "check_names", "prime_caches", "clear_caches", "SUPPORTED_RULE_TYPES"]
 
@@ -160,7 +160,13 @@ def _run_operations(rule: Rule, ctx: EvalContext) -> None:
         fn = get_operation(op.operator)
         value = fn(ctx, op)
         if isinstance(value, pd.Series):
-            ctx.frame[op.id] = value.reindex(ctx.frame.index) if not value.index.equals(ctx.frame.index) else value
+            groups = value.attrs.pop(GROUPS_ATTR, None)
+            if value.index.equals(ctx.frame.index):
+                ctx.frame[op.id] = value
+                if groups is not None:
+                    ctx.groups[op.id] = groups
+            else:
+                ctx.frame[op.id] = value.reindex(ctx.frame.index)
         else:
             ctx.values[op.id] = value
 

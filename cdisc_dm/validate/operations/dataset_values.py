@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..context import ColumnMissing, EvalContext, NotApplicable
 from ..rule import Operation
-from ..values import as_text, is_empty, map_unique, to_number
+from ..values import GROUPS_ATTR, as_text, is_empty, map_unique, to_number
 from ..operators.dates import parse_iso
 from ._registry import operation
 
@@ -81,11 +81,39 @@ def _merge_back(ctx: EvalContext, op: Operation, per_group: pd.Series, groups: l
             raise ColumnMissing(t)
         keys.append(as_text(ctx.frame[col]))
     if len(groups) == 1:
-        lookup = per_group
-        lookup.index = lookup.index.map(str)
-        return keys[0].map(lookup)
-    left = pd.MultiIndex.from_arrays(keys)
-    return pd.Series(per_group.reindex(left).to_numpy(), index=ctx.frame.index)
+        index = per_group.index.map(str)
+        pos = index.get_indexer(keys[0]) if index.is_unique else None
+    else:
+        index = per_group.index
+        pos = index.get_indexer(pd.MultiIndex.from_arrays(keys)) if index.is_unique else None
+    if pos is None:  # not one value per group: fall back on pandas' lookup
+        if len(groups) == 1:
+            return keys[0].map(pd.Series(per_group.to_numpy(), index=index))
+        return pd.Series(per_group.reindex(pd.MultiIndex.from_arrays(keys)).to_numpy(), index=ctx.frame.index)
+    return spread(per_group.to_numpy(dtype=object) if per_group.dtype == object else per_group.to_numpy(), pos, ctx.frame.index)
+
+
+def spread(values: np.ndarray, pos: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values[pos]`` on ``index``, NaN where ``pos`` is -1 (a record whose group has no value).
+
+    A per-group list (``distinct`` grouped) becomes the SAME list object on every record of the
+    group; the (code per record, distinct objects) pair is handed to the engine in ``attrs`` so
+    operators judge each group's list once (see ``EvalContext.groups_of``).
+    """
+    if not (pos < 0).any() and values.dtype != object:
+        return pd.Series(values[pos], index=index)  # every record's group has a value: dtype kept
+    codes = np.where(pos < 0, len(values), pos)
+    if values.dtype == object or values.dtype.kind not in "iuf":
+        values = values.astype(object)
+        table = np.empty(len(values) + 1, dtype=object)
+        table[:-1] = values
+        table[-1] = np.nan
+        out = pd.Series(table[codes], index=index, dtype=object)
+        if any(isinstance(v, (list, tuple, set)) for v in values[:1]):
+            out.attrs[GROUPS_ATTR] = (codes, list(table))
+        return out
+    table = np.append(values.astype(float), np.nan)
+    return pd.Series(table[codes], index=index)
 
 
 def _grouped(ctx: EvalContext, op: Operation, frame: pd.DataFrame, prefix: str, values: pd.Series, agg) -> Any:
@@ -168,24 +196,27 @@ def _distinct_values(s: pd.Series) -> list:
 
 
 def _distinct_per_group(values: pd.Series, key_cols: list[pd.Series]) -> pd.Series:
-    """``_distinct_values`` of every group at once: drop duplicate (group, value) pairs, sort by
-    value, collect per group (no Python call per group: a subject-level group has 10^4 groups).
-    A group whose values are all empty gets [] like the per-group function."""
+    """``_distinct_values`` of every group at once: the distinct (group, value) pairs as integer
+    codes, sorted by group then value in one ``np.unique``, cut into one list per group (no pandas
+    call per group: a subject-level group has 10^4 groups). A group whose values are all empty
+    gets [] like the per-group function. Groups come in order of first appearance."""
     names = [f"__g{i}" for i in range(len(key_cols))]
     keys = pd.DataFrame({n: k.to_numpy() for n, k in zip(names, key_cols)}, index=values.index)
+    every = keys.drop_duplicates()
+    index = pd.MultiIndex.from_frame(every) if len(names) > 1 else pd.Index(every[names[0]])
+    group = index.get_indexer(pd.MultiIndex.from_frame(keys) if len(names) > 1 else keys[names[0]])
     keep = ~is_empty(values).to_numpy()
     v = values[keep]
     v = v.astype(float) if pd.api.types.is_numeric_dtype(v) else as_text(v)
-    pairs = keys[keep].assign(__v=v.to_numpy()).drop_duplicates().sort_values("__v", kind="stable")
-    by = names if len(names) > 1 else names[0]
-    per = pairs.groupby(by, sort=False)["__v"].agg(list)
-    every = keys.drop_duplicates()
-    index = pd.MultiIndex.from_frame(every) if len(names) > 1 else pd.Index(every[names[0]])
-    per = per.reindex(index)
-    missing = per.isna().to_numpy()
-    if missing.any():
-        per[missing] = pd.Series([[] for _ in range(int(missing.sum()))], index=per.index[missing], dtype=object)
-    return per
+    vcodes, vuniques = pd.factorize(v.to_numpy(), sort=True)
+    width = max(len(vuniques), 1)
+    pairs = np.unique(group[keep].astype(np.int64) * width + vcodes)
+    owner, member = pairs // width, pairs % width
+    members = np.asarray(vuniques)[member]
+    bounds = np.searchsorted(owner, np.arange(len(index) + 1))
+    lists = np.empty(len(index), dtype=object)
+    lists[:] = [members[a:b].tolist() for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    return pd.Series(lists, index=index, dtype=object)
 
 
 @operation("record_count")

@@ -13,6 +13,7 @@ Example::
 """
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import pandas as pd
 
 from ..context import EvalContext
 from ..rule import Condition
-from ..values import as_text, distinct_objects, is_empty_scalar
+from ..values import as_text, is_empty_scalar, map_unique
 from ._registry import complement, operator
 
 
@@ -54,11 +55,17 @@ def contained(ctx: EvalContext, cond: Condition, values: pd.Series, *, upper: bo
         if c.dtype == object and _holds_lists(c):
             # per-record lists are the same few objects (one per group): explode each object once
             # into (object, member) pairs and test (record's object, record's value) against them
-            codes, objects = distinct_objects(c)
-            pairs = [(k, m) for k, v in enumerate(objects) if _is_listy(v) for m in {_norm(x, upper) for x in v}]
-            if not pairs:
+            codes, objects = ctx.groups_of(cond.value if not cond.param("value_is_literal") else None, c)
+            listy = [k for k, v in enumerate(objects) if _is_listy(v)]
+            sizes = [len(objects[k]) for k in listy]
+            if not sum(sizes):
                 return pd.Series(False, index=t.index)
-            members = pd.MultiIndex.from_tuples(pairs)
+            flat = pd.Series(list(chain.from_iterable(objects[k] for k in listy)), dtype=object)
+            pairs = pd.DataFrame({
+                "object": np.repeat(np.asarray(listy, dtype=np.int64), sizes),
+                "member": map_unique(flat, lambda u: u.map(lambda x: _norm(x, upper))).to_numpy(dtype=object),
+            }).drop_duplicates()
+            members = pd.MultiIndex.from_arrays([pairs["object"].to_numpy(), pairs["member"].to_numpy()])
             mine = pd.MultiIndex.from_arrays([codes, t.to_numpy(dtype=object)])
             return pd.Series(mine.isin(members), index=t.index, dtype=bool)
         pool = set(as_text(c).str.upper() if upper else as_text(c))
