@@ -277,16 +277,25 @@ def _subset(data: pd.DataFrame, where: Mapping[str, tuple[str, ...]], cache: dic
     """
     mask = np.ones(len(data), dtype=bool)
     for column, allowed in where.items():
-        entry = None if cache is None else cache.get(column)
-        if entry is None:
-            codes, uniques = pd.factorize(data[column].astype("string"))  # missing -> -1, never allowed
-            entry = (codes, {str(u): i for i, u in enumerate(uniques)})
-            if cache is not None:
-                cache[column] = entry
-        codes, index = entry
-        wanted = [index[str(v)] for v in allowed if str(v) in index]
-        mask &= np.isin(codes, wanted)
+        codes, index = _where_codes(data, column, cache)
+        mask &= np.isin(codes, _wanted(index, allowed))
     return pd.Series(mask, index=data.index)
+
+
+def _where_codes(data: pd.DataFrame, column: str, cache: dict | None = None) -> tuple[np.ndarray, dict[str, int]]:
+    """(integer code per record, {value text: code}) of a where-clause column; missing is -1."""
+    entry = None if cache is None else cache.get(column)
+    if entry is None:
+        codes, uniques = pd.factorize(data[column].astype("string"))  # missing -> -1, never allowed
+        entry = (codes, {str(u): i for i, u in enumerate(uniques)})
+        if cache is not None:
+            cache[column] = entry
+    return entry
+
+
+def _wanted(index: dict[str, int], allowed) -> list[int]:
+    """The codes of a where clause's values (values the column never holds have none)."""
+    return [index[str(v)] for v in allowed if str(v) in index]
 
 
 def _code_strings(series: pd.Series) -> list[str]:

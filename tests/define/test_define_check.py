@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from lxml import etree
+import pandas as pd
 import pytest
 
 from cdisc_dm.io.define import build_define, write_define
 from cdisc_dm.io.define_check import check_define_against_data, validate_define_xsd
 
-from _xml import DEF, one
+from _xml import DEF, NS, one
 from define_fixtures import CREATED, STUDY, make_package
 
 
@@ -84,6 +85,27 @@ def test_value_level_length_is_checked_on_its_records(written, package, ct):
     report = check_define_against_data(_edit(written, shorten), package, ct=ct)
     found = [i for i in report if i.code == "DEFINE-LENGTH"]
     assert len(found) == 1 and "IT.LB.LBORRES.CK" in found[0].message and found[0].value == "1250"
+    # reported at the first CK record holding the longest result (row numbers are 1-based)
+    lb = package["LB"].data.reset_index(drop=True)
+    ck = lb[lb["LBTESTCD"] == "CK"]
+    lengths = ck["LBORRES"].fillna("").astype(str).str.len()
+    assert found[0].row == int(ck.index[int(lengths.to_numpy().argmax())]) + 1
+
+
+def test_value_level_where_clause_with_two_values_checks_the_union(written, package, ct):
+    # IT.LB.LBORRES.CK (DataType integer) made to select CK and ALT records: the first ALT result
+    # that is not a number is reported at its own row
+    def two_codes(tree):
+        check = one(tree, "//def:WhereClauseDef[@OID='WC.LB.LBORRES.CK']/odm:RangeCheck")
+        check.set("Comparator", "IN")
+        etree.SubElement(check, f"{{{NS['odm']}}}CheckValue").text = "ALT"
+    report = check_define_against_data(_edit(written, two_codes), package, ct=ct)
+    found = [i for i in report if i.code == "DEFINE-TYPE" and "IT.LB.LBORRES.CK" in i.message]
+    lb = package["LB"].data.reset_index(drop=True)
+    sub = lb[lb["LBTESTCD"].isin(["CK", "ALT"])]
+    not_number = pd.to_numeric(sub["LBORRES"], errors="coerce").isna() & sub["LBORRES"].notna()
+    first = int(sub.index[not_number.to_numpy()][0])
+    assert len(found) == 1 and (found[0].row, found[0].value) == (first + 1, lb["LBORRES"].iloc[first])
 
 
 def test_wrong_data_type_is_caught(written, package, ct):
