@@ -90,12 +90,55 @@ GROUP_OPERATORS = {
 
 
 def _evaluate_on(item: Condition, ctx: EvalContext, rows: pd.Series) -> pd.Series:
-    sub = EvalContext(
-        frame=ctx.frame[rows.to_numpy()], dataset=ctx.dataset, study=ctx.study, rule=ctx.rule,
-        values=ctx.values, standard=ctx.standard, ct=ctx.ct,
-    )
-    part = evaluate(item, sub)
-    return part.reindex(ctx.frame.index, fill_value=False).astype(bool)
+    """``item`` evaluated on the records ``rows`` selects.
+
+    The subset carries only the columns the condition names (a uniqueness check on 4 keys of a
+    60-variable ADQS need not copy the other 56); an operator that asks for another column gets
+    the subset with every column instead.
+    """
+    mask = rows.to_numpy()
+    names = _referenced_columns(item, ctx)
+    frames = [lambda: ctx.frame.loc[mask, names], lambda: ctx.frame[mask]] if names is not None else [lambda: ctx.frame[mask]]
+    fn = get_operator(item.operator)
+    for make in frames:
+        sub = EvalContext(frame=make(), dataset=ctx.dataset, study=ctx.study, rule=ctx.rule,
+                          values=ctx.values, standard=ctx.standard, ct=ctx.ct)
+        try:
+            out = fn(sub, item)
+        except ColumnMissing:
+            continue
+        if not isinstance(out, pd.Series):
+            out = pd.Series(out, index=sub.frame.index)
+        return out.fillna(False).astype(bool).reindex(ctx.frame.index, fill_value=False).astype(bool)
+    return pd.Series(False, index=ctx.frame.index)  # as evaluate(): a missing variable holds nowhere
+
+
+def _referenced_columns(item: Condition, ctx: EvalContext) -> list[str] | None:
+    """The frame columns a condition's name, value and parameters mention (``--`` expanded, a
+    ``$id`` holding a list of names followed); None when that cannot be told."""
+    found: set[str] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            for name in (v, ctx.expand(v), ctx.expand(v).rpartition(".")[2]):
+                found.add(name)
+            if v.startswith("$"):
+                got = ctx.values.get(v)
+                if isinstance(got, (list, tuple, set)):
+                    walk(list(got))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, (list, tuple, set)):
+            for x in v:
+                walk(x)
+
+    walk(item.name)
+    walk(item.value)
+    walk(item.params)
+    if item.param("value_is_reference"):
+        return None  # the value column's DATA names the columns compared
+    return [c for c in ctx.frame.columns if c in found]
 
 
 def check_names(node: Node) -> list[str]:

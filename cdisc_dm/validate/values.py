@@ -64,17 +64,13 @@ def _as_text(s: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(s):
         return s.map(lambda b: "true" if b else "false")
     if pd.api.types.is_numeric_dtype(s):
-        arr = s.to_numpy(dtype=float, na_value=np.nan)
-        # vectorized fast path for whole numbers; the rest go through repr once per distinct value
-        out = pd.Series([""] * len(s), index=s.index, dtype=object)
-        whole = ~np.isnan(arr) & (np.mod(arr, 1) == 0) & (np.abs(arr) < 1e16)
-        out[whole] = pd.Series(arr[whole].astype(np.int64), index=s.index[whole]).astype(str)
-        other = ~np.isnan(arr) & ~whole
-        if other.any():
-            uniq = pd.unique(arr[other])
-            mapping = {u: _fmt_number(u) for u in uniq}
-            out[other] = [mapping[v] for v in arr[other]]
-        return out
+        # each distinct number rendered once; records share its str (a 7M-record column holds a
+        # few thousand distinct values, and millions of equal str objects would cost ~50 bytes each)
+        codes, uniq = pd.factorize(s.to_numpy(dtype=float, na_value=np.nan))  # NaN -> -1
+        texts = np.empty(len(uniq) + 1, dtype=object)
+        texts[:-1] = [_fmt_number(u) for u in uniq.tolist()]
+        texts[-1] = ""
+        return pd.Series(texts[codes], index=s.index, dtype=object)
     if isinstance(s.dtype, pd.StringDtype):  # every value is a str or missing: no per-value work
         return pd.Series(s.to_numpy(dtype=object, na_value=""), index=s.index, dtype=object)
     out = s.astype(object).where(s.notna(), "")
