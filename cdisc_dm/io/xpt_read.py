@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,6 +54,27 @@ _NAMESTR_FMT = ">hhhh8s40s8shhh2s8shhl52s"  # TS-140 NAMESTR record, 140 bytes
 
 #: bytes of records decoded per step; a slab of this size stays cheap next to the decoded columns
 _CHUNK_BYTES = 32 * 1024 * 1024
+_PARALLEL_BYTES = 8 * 1024 * 1024  # smaller bodies are decoded in the calling thread
+
+
+def _workers() -> int:
+    """Threads for decoding columns: the cores this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _shares(variables: list[XptVariable], workers: int) -> list[list[XptVariable]]:
+    """The variables split into ``workers`` groups of about equal bytes (largest first, greedy)."""
+    groups: list[list[XptVariable]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for v in sorted(variables, key=lambda v: (-v.length, v.position)):
+        k = load.index(min(load))
+        groups[k].append(v)
+        load[k] += v.length
+    return [g for g in groups if g]
 
 
 @dataclass(frozen=True)
@@ -249,6 +271,44 @@ def _record_count(fh, body_start: int, table: XptTable) -> int | None:
     return n
 
 
+def _decode_body(fh, table: XptTable, n: int, out: dict, run: Callable) -> bool:
+    """Decode the ``n`` records after the OBS header into ``out``, slab by slab; False when the file
+    must go to pyreadstat. ``run(decode)`` applies ``decode`` to the variables (one share per thread:
+    each column is decoded by one thread, and numpy and Arrow release the GIL for the bulk of it)."""
+    width = table.record_width
+    step = max(1, _CHUNK_BYTES // width)
+    carry = b""  # end of the previous slab: a member header may straddle two slabs
+    for start in range(0, n, step):
+        rows = min(step, n - start)
+        buf = fh.read(rows * width)
+        if len(buf) != rows * width:
+            return False
+        if _MEMBER in buf or _MEMBER in carry + buf[:len(_MEMBER)]:
+            return False  # several members in one file: pyreadstat reads the file as a whole
+        carry = buf[-len(_MEMBER):]
+        records = np.frombuffer(buf, dtype=np.uint8).reshape(rows, width)
+
+        def decode(variables: list[XptVariable], records=records, start=start, rows=rows) -> bool:
+            for v in variables:
+                block = records[:, v.position:v.position + v.length]
+                col = out[v.name]
+                if v.numeric:
+                    words = np.zeros((rows, 8), dtype=np.uint8)
+                    words[:, :v.length] = block  # a short number keeps its high-order bytes (TS-140)
+                    values = ibm_to_ieee(words.view(">u8").ravel())
+                    if values is None:
+                        return False
+                    col[start:start + rows] = values
+                elif not col.add(block, start):
+                    return False
+            return True
+
+        if not run(decode):
+            return False
+    # what follows the records: blank padding, or another member
+    return _MEMBER not in carry + fh.read()
+
+
 def read_xpt_columns(path: str | os.PathLike, accept: Callable[[XptTable], bool] | None = None) -> XptTable | None:
     """The decoded columns of a one-member XPORT v5 file, or None when pyreadstat must read it.
 
@@ -268,30 +328,14 @@ def read_xpt_columns(path: str | os.PathLike, accept: Callable[[XptTable], bool]
         out: dict[str, np.ndarray | _TextDecoder] = {
             v.name: np.empty(n, dtype=np.float64) if v.numeric else _TextDecoder(n) for v in table.variables}
         fh.seek(body_start)
-        step = max(1, _CHUNK_BYTES // width)
-        carry = b""  # end of the previous slab: a member header may straddle two slabs
-        for start in range(0, n, step):
-            rows = min(step, n - start)
-            buf = fh.read(rows * width)
-            if len(buf) != rows * width:
-                return None
-            if _MEMBER in buf or _MEMBER in carry + buf[:len(_MEMBER)]:
-                return None  # several members in one file: pyreadstat reads the file as a whole
-            carry = buf[-len(_MEMBER):]
-            records = np.frombuffer(buf, dtype=np.uint8).reshape(rows, width)
-            for v in table.variables:
-                block = records[:, v.position:v.position + v.length]
-                col = out[v.name]
-                if v.numeric:
-                    words = np.zeros((rows, 8), dtype=np.uint8)
-                    words[:, :v.length] = block  # a short number keeps its high-order bytes (TS-140)
-                    values = ibm_to_ieee(words.view(">u8").ravel())
-                    if values is None:
-                        return None
-                    col[start:start + rows] = values  # type: ignore[index]
-                elif not col.add(block, start):  # type: ignore[union-attr]
-                    return None
-        if _MEMBER in carry + fh.read():  # what follows the records: blank padding, or another member
+        workers = _workers() if n * width >= _PARALLEL_BYTES else 1
+        shares = _shares(table.variables, workers)
+        if len(shares) > 1:
+            with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+                ok = _decode_body(fh, table, n, out, lambda decode: all(pool.map(decode, shares)))
+        else:
+            ok = _decode_body(fh, table, n, out, lambda decode: decode(table.variables))
+        if not ok:
             return None
     table.nobs = n
     table.columns = {name: col if isinstance(col, np.ndarray) else col.result() for name, col in out.items()}

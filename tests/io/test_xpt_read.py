@@ -351,3 +351,28 @@ def test_read_sdtm_reads_only_named_datasets(tmp_path):
     assert sorted(read_sdtm(tmp_path)) == ["LB", "QS"]
     assert sorted(read_sdtm(tmp_path, ["qs"])) == ["QS"]
     assert read_sdtm(tmp_path, []) == {}
+
+
+def test_columns_decoded_by_several_threads_give_the_same_frame(tmp_path, monkeypatch):
+    # big files decode their columns in threads (one thread per share of the columns, slab by slab)
+    rng = np.random.default_rng(11)
+    n = 2000
+    frame = pd.DataFrame({
+        "USUBJID": pd.Series([f"S-{i % 91:03d}" for i in range(n)], dtype=object),
+        "QSTESTCD": pd.Series(np.array(["MMT01", "MMT02", "", "HAQ20"], dtype=object)[rng.integers(0, 4, n)]),
+        "QSSTRESN": np.where(rng.random(n) < 0.1, np.nan, rng.normal(5, 3, n)),
+        "QSSEQ": np.arange(1, n + 1, dtype=float),
+        "QSORRES": pd.Series([f"{v:.3f}" for v in rng.normal(0, 1e3, n)], dtype=object),
+    })
+    types = {"USUBJID": "Char", "QSTESTCD": "Char", "QSSTRESN": "Num", "QSSEQ": "Num", "QSORRES": "Char"}
+    path = _write(tmp_path, frame, types, name="QS")
+    monkeypatch.setattr(xpt_read, "_PARALLEL_BYTES", 1 << 40)
+    single = load_study_data(path)["QS"]
+    monkeypatch.setattr(xpt_read, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(xpt_read, "_workers", lambda: 3)
+    monkeypatch.setattr(xpt_read, "_CHUNK_BYTES", 2000)  # a few dozen records per slab
+    assert len(xpt_read._shares(read_xpt_columns(path).variables, 3)) == 3
+    threaded = load_study_data(path)["QS"]
+    pd.testing.assert_frame_equal(single.frame, threaded.frame)
+    assert_validate_same(path, threaded.frame)
+    assert all((single.empty[k] == threaded.empty[k]).all() for k in single.empty)
