@@ -4,7 +4,9 @@
     >>> seconds, peak_mb, result = measure(build_and_write, 100_000)  # doctest: +SKIP
 
 ``fn`` must be importable (module level) because it runs under the "spawn" start method,
-so the peak resident memory is that of the work alone, not of the parent.
+so the peak resident memory is that of the work alone, not of the parent. The child applies the
+malloc settings the ``cdisc-dm`` command applies at start (``cdisc_dm._malloc.tune_malloc``), so
+the figures are those of the command.
 """
 from __future__ import annotations
 
@@ -34,6 +36,9 @@ def _peak_mb(reset: bool) -> float:
 
 
 def _run(fn, args):
+    from cdisc_dm._malloc import tune_malloc
+
+    tune_malloc()  # as cdisc_dm.cli.main does
     reset = _reset_peak()
     start = time.perf_counter()
     result = fn(*args)

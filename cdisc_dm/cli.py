@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
+from ._malloc import tune_malloc
 from .errors import CdiscDmError
 
 __all__ = ["main", "build_parser"]
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    tune_malloc()  # big temporary arrays from the heap, not fresh kernel pages each time
     try:
         return int(args._run(args))
     except CdiscDmError as exc:
