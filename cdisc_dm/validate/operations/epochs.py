@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..context import ColumnMissing, EvalContext, NotApplicable
 from ..rule import Operation
-from ..values import as_text, map_unique
+from ..values import as_text, cached, map_unique
 from ._registry import operation
 
 
@@ -40,6 +40,42 @@ def _day_of_unique(text: pd.Series) -> pd.Series:
     return pd.to_datetime(head.where(ok), format="%Y-%m-%d", errors="coerce")
 
 
+def _day_numbers(s: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of a date column (float, NaN without a full date), cached per run."""
+    def compute(x: pd.Series) -> np.ndarray:
+        days = _day(as_text(x))
+        out = days.to_numpy(dtype="datetime64[D]").astype(np.int64).astype(float)
+        out[days.isna().to_numpy()] = np.nan
+        return out
+    return cached(s, "day_number", compute)
+
+
+def _elements(ctx: EvalContext, op: Operation) -> dict:
+    """The SE elements sorted by subject and start, with the previous element's epoch and end
+    (computed once per run: every dataset of the rule looks into the same SE)."""
+    parts = ctx.study.by_domain("SE")
+    if not parts:
+        raise NotApplicable(f"operation {op.id}: no SE dataset in the package")
+    se = pd.concat([p.frame for p in parts], ignore_index=True)
+    for need in ("USUBJID", "SESTDTC", "SEENDTC", "EPOCH"):
+        if need not in se.columns:
+            raise NotApplicable(f"operation {op.id}: SE has no {need}")
+    start, end = _day_numbers(se["SESTDTC"]), _day_numbers(se["SEENDTC"])
+    subjects = as_text(se["USUBJID"]).to_numpy(dtype=object)
+    keep = ~np.isnan(start)
+    subj_codes, subj_index = pd.factorize(subjects[keep], sort=True)  # sorted: the order of the old text sort
+    order = np.lexsort((start[keep], subj_codes))  # stable: equal starts keep the SE order
+    subj = subj_codes[order]
+    epoch = as_text(se["EPOCH"]).to_numpy(dtype=object)[keep][order]
+    first = np.r_[True, subj[1:] != subj[:-1]] if len(subj) else np.zeros(0, dtype=bool)
+    prev_epoch = np.r_[np.array([None], dtype=object), epoch[:-1]] if len(epoch) else epoch
+    prev_end = np.r_[np.nan, end[keep][order][:-1]] if len(epoch) else np.zeros(0)
+    prev_epoch = np.where(first, None, prev_epoch)
+    prev_end = np.where(first, np.nan, prev_end)
+    return {"subjects": pd.Index(subj_index), "subj": subj, "start": start[keep][order], "end": end[keep][order],
+            "epoch": epoch, "prev_epoch": prev_epoch, "prev_end": prev_end}
+
+
 @operation("se_epoch_at")
 def se_epoch_at(ctx: EvalContext, op: Operation) -> pd.Series:
     names = op.param("name")
@@ -49,34 +85,31 @@ def se_epoch_at(ctx: EvalContext, op: Operation) -> pd.Series:
         raise ColumnMissing(ctx.expand(str(names[0])))
     if "USUBJID" not in ctx.frame.columns:
         raise ColumnMissing("USUBJID")
-    parts = ctx.study.by_domain("SE")
-    if not parts:
+    if not ctx.study.by_domain("SE"):
         raise NotApplicable(f"operation {op.id}: no SE dataset in the package")
-    se = pd.concat([p.frame for p in parts], ignore_index=True)
-    for need in ("USUBJID", "SESTDTC", "SEENDTC", "EPOCH"):
-        if need not in se.columns:
-            raise NotApplicable(f"operation {op.id}: SE has no {need}")
-    elements = pd.DataFrame({
-        "USUBJID": as_text(se["USUBJID"]), "start": _day(as_text(se["SESTDTC"])),
-        "end": _day(as_text(se["SEENDTC"])), "epoch": as_text(se["EPOCH"]),
-    }).dropna(subset=["start"]).sort_values(["USUBJID", "start"], kind="stable")
-    by_subject = elements.groupby("USUBJID", sort=False)
-    elements["prev_epoch"] = by_subject["epoch"].shift(1)
-    elements["prev_end"] = by_subject["end"].shift(1)
-    epoch_col = ctx.column(op.param("epoch_variable", "EPOCH"))
-    record_epoch = as_text(ctx.frame[epoch_col]) if epoch_col is not None else pd.Series("", index=ctx.frame.index)
-    records = pd.DataFrame({"USUBJID": as_text(ctx.frame["USUBJID"]), "when": _day(as_text(ctx.frame[col])),
-                            "pos": np.arange(len(ctx.frame)), "record_epoch": record_epoch.to_numpy()})
-    dated = records.dropna(subset=["when"])
+    el = cached(pd.Series(dtype=object), "se_elements", lambda _: _elements(ctx, op), key=(ctx.study.token, "SE", op.id))
     out = np.full(len(ctx.frame), "", dtype=object)
-    if dated.empty or elements.empty:
+    if not len(el["subj"]):
         return pd.Series(out, index=ctx.frame.index, dtype=object)
-    # merge_asof needs both sides sorted on the date; stable sorts keep the result deterministic
-    left = dated.sort_values("when", kind="stable")
-    right = elements.sort_values(["start", "USUBJID"], kind="stable")
-    hit = pd.merge_asof(left, right, left_on="when", right_on="start", by="USUBJID", direction="backward")
-    inside = hit["epoch"].notna() & (hit["end"].isna() | (hit["when"] <= hit["end"]))
-    transition = (hit["when"] == hit["start"]) & (hit["prev_end"] == hit["when"]) & (hit["record_epoch"] == hit["prev_epoch"])
-    epoch = hit["epoch"].where(~transition, hit["prev_epoch"])
-    out[hit.loc[inside, "pos"].to_numpy()] = epoch[inside].to_numpy()
+    epoch_col = ctx.column(op.param("epoch_variable", "EPOCH"))
+    record_epoch = as_text(ctx.series(epoch_col)).to_numpy(dtype=object) if epoch_col is not None else np.full(len(out), "", dtype=object)
+    subj = el["subjects"].get_indexer(as_text(ctx.series("USUBJID")).to_numpy(dtype=object))
+    when = _day_numbers(ctx.series(col))
+    dated = np.flatnonzero((subj >= 0) & ~np.isnan(when))
+    if not len(dated):
+        return pd.Series(out, index=ctx.frame.index, dtype=object)
+    # the latest element of the subject started on or before the date: one searchsorted on
+    # (subject, start) keys, as a merge_asof by subject would find it
+    lo = float(min(el["start"].min(), np.nanmin(when[dated])))
+    width = float(max(el["start"].max(), np.nanmax(when[dated])) - lo + 2)
+    ekeys = el["subj"] * width + (el["start"] - lo)
+    rkeys = subj[dated] * width + (when[dated] - lo)
+    pos = np.searchsorted(ekeys, rkeys, side="right") - 1
+    hit = (pos >= 0) & (el["subj"][np.maximum(pos, 0)] == subj[dated])
+    dated, pos, w = dated[hit], pos[hit], when[dated][hit]
+    end = el["end"][pos]
+    inside = np.isnan(end) | (w <= end)
+    transition = (w == el["start"][pos]) & (el["prev_end"][pos] == w) & (record_epoch[dated] == el["prev_epoch"][pos])
+    epoch = np.where(transition, el["prev_epoch"][pos], el["epoch"][pos])
+    out[dated[inside]] = epoch[inside]
     return pd.Series(out, index=ctx.frame.index, dtype=object)
