@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .context import ColumnMissing, NotApplicable
@@ -171,8 +172,14 @@ def _join(frame: pd.DataFrame, md: MatchDataset, ds: StudyDataset, study: StudyD
     if rkeys.is_unique:
         # each record has at most one partner: take the partner's values (the record's own
         # columns are not copied, as a merge would)
-        lkeys = pd.MultiIndex.from_arrays(left_text) if len(left_text) > 1 else pd.Index(left_text[0])
-        at = rkeys.get_indexer(lkeys)
+        def lookup(_) -> np.ndarray:
+            lkeys = pd.MultiIndex.from_arrays(left_text) if len(left_text) > 1 else pd.Index(left_text[0])
+            return rkeys.get_indexer(lkeys)
+        # the partner of each record is the same for every rule joining the same datasets on the
+        # same keys (DM onto each dataset by USUBJID): looked up once per run
+        same_run = in_order and len(others) == 1
+        at = cached(frame, "join", lookup, key=(study.token, ds.name, others[0].name, tuple(left_keys), tuple(right_keys))) \
+            if same_run else lookup(None)
         out = frame.copy(deep=False)
         for c in r.columns:
             out[c] = pd.api.extensions.take(r[c].to_numpy(), at, allow_fill=True)
