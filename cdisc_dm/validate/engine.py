@@ -97,9 +97,16 @@ def _evaluate_on(item: Condition, ctx: EvalContext, rows: pd.Series) -> pd.Serie
     the subset with every column instead.
     """
     mask = rows.to_numpy()
+    fn = get_operator(item.operator)
+    if getattr(fn, "row_aware", False):
+        # the operator judges the subset itself, on the full frame's (cached) columns
+        try:
+            out = fn(ctx, item, rows=mask)
+        except ColumnMissing:
+            return pd.Series(False, index=ctx.frame.index)
+        return out.fillna(False).astype(bool) & rows
     names = _referenced_columns(item, ctx)
     frames = [lambda: ctx.frame.loc[mask, names], lambda: ctx.frame[mask]] if names is not None else [lambda: ctx.frame[mask]]
-    fn = get_operator(item.operator)
     for make in frames:
         sub = EvalContext(frame=make(), dataset=ctx.dataset, study=ctx.study, rule=ctx.rule,
                           values=ctx.values, standard=ctx.standard, ct=ctx.ct)

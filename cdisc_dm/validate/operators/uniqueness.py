@@ -8,10 +8,11 @@ Example::
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..context import EvalContext
-from ..values import as_text, map_unique
+from ..values import as_text, cached, map_unique
 from ._registry import complement, operator
 
 
@@ -33,15 +34,66 @@ def _names(ctx: EvalContext, value) -> list[str]:
     return [n for n in ctx.names(value)]
 
 
+def _text_codes(s: pd.Series) -> np.ndarray:
+    """An integer per record, equal where the text (:func:`as_text`) is equal; cached per column."""
+    return cached(s, "text_codes", lambda x: pd.factorize(as_text(x).to_numpy(dtype=object))[0])
+
+
+def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """One integer per record, equal where every array of ``codes`` is equal (codes >= 0).
+
+    Combined column by column and renumbered after each, so the key stays below ``n``.
+
+    >>> group_ids([np.array([0, 0, 1]), np.array([2, 2, 2])], 3).tolist()
+    [0, 0, 1]
+    """
+    key = np.zeros(n, dtype=np.int64)
+    for c in codes:
+        key = pd.factorize(key * (int(c.max()) + 1 if len(c) else 1) + c)[0].astype(np.int64)
+    return key
+
+
+def _not_unique(ctx, cond, rows: np.ndarray | None = None) -> pd.Series:
+    names = list(dict.fromkeys(_names(ctx, cond.name) + _names(ctx, cond.value)))
+    present = [n for n in names if not (ctx.column(n) is None and not n.startswith("$"))]
+    if cond.param("regex") or not present:
+        frame_rows = slice(None) if rows is None else rows
+        keys = _key_frame(ctx, names, cond.param("regex"))[frame_rows]
+        dup = keys.duplicated(keep=False).to_numpy()
+    else:
+        # equal text <=> equal codes; the codes of a dataset column are computed once per run
+        codes = [_text_codes(ctx.series(n)) for n in present]
+        if rows is not None:
+            codes = [c[rows] for c in codes]
+        ids = group_ids(codes, len(codes[0]))
+        dup = pd.Series(ids).duplicated(keep=False).to_numpy()
+    if rows is None:
+        return pd.Series(dup, index=ctx.frame.index)
+    out = np.zeros(len(ctx.frame), dtype=bool)
+    out[rows] = dup
+    return pd.Series(out, index=ctx.frame.index)
+
+
 @operator("is_not_unique_set")
-def is_not_unique_set(ctx, cond):
-    """Records whose combination of ``name`` and ``value`` variables occurs more than once."""
-    names = _names(ctx, cond.name) + _names(ctx, cond.value)
-    keys = _key_frame(ctx, list(dict.fromkeys(names)), cond.param("regex"))
-    return keys.duplicated(keep=False)
+def is_not_unique_set(ctx, cond, rows: np.ndarray | None = None):
+    """Records whose combination of ``name`` and ``value`` variables occurs more than once
+    (among the records ``rows`` selects, when given)."""
+    return _not_unique(ctx, cond, rows)
 
 
-complement("is_unique_set", "is_not_unique_set")
+@operator("is_unique_set")
+def is_unique_set(ctx, cond, rows: np.ndarray | None = None):
+    """Complement of ``is_not_unique_set`` (on the records ``rows`` selects, when given)."""
+    out = ~_not_unique(ctx, cond, rows)
+    if rows is not None:
+        out &= pd.Series(rows, index=ctx.frame.index)
+    return out
+
+
+# these judge a subset of the records on the full frame (the engine passes ``rows``), so the
+# cached codes of the dataset's columns serve every subset
+is_not_unique_set.row_aware = True
+is_unique_set.row_aware = True
 
 
 @operator("is_not_unique_relationship")
