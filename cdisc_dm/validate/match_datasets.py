@@ -30,7 +30,7 @@ import pandas as pd
 from .context import ColumnMissing, NotApplicable
 from .rule import Condition, MatchDataset, Rule
 from .study_data import StudyData, StudyDataset
-from .values import as_text, cached, map_unique
+from .values import as_text, cached, keyed_buffer, map_unique
 
 __all__ = ["apply_match_datasets", "key_text", "ROW"]
 
@@ -178,11 +178,18 @@ def _join(frame: pd.DataFrame, md: MatchDataset, ds: StudyDataset, study: StudyD
         # the partner of each record is the same for every rule joining the same datasets on the
         # same keys (DM onto each dataset by USUBJID): looked up once per run
         same_run = in_order and len(others) == 1
-        at = cached(frame, "join", lookup, key=(study.token, ds.name, others[0].name, tuple(left_keys), tuple(right_keys))) \
-            if same_run else lookup(None)
+        join_key = (study.token, ds.name, others[0].name, tuple(left_keys), tuple(right_keys))
+        at = cached(frame, "join", lookup, key=join_key) if same_run else lookup(None)
         out = frame.copy(deep=False)
         for c in r.columns:
-            out[c] = pd.api.extensions.take(r[c].to_numpy(), at, allow_fill=True)
+            def spread(_, c=c) -> np.ndarray:
+                return pd.api.extensions.take(r[c].to_numpy(), at, allow_fill=True)
+            values = cached(frame, f"joined {c}", spread, key=join_key) if same_run else spread(None)
+            # a Series keeps the values' dtype (an object array set as a column would be
+            # converted to pandas' string dtype, a copy of every value)
+            out[c] = pd.Series(values, index=out.index, dtype=values.dtype, copy=False)
+            if same_run:  # the same array for every rule: its text, dates... are cached once
+                keyed_buffer(out[c], (*join_key, c))
         return out
     left = frame.assign(**dict(zip(tmp, left_text)))
     r = r.assign(**dict(zip(tmp, right_text)))

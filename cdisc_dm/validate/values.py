@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "keyed", "key_of", "column_series", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "GROUPS_ATTR", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
+__all__ = ["cached", "keyed", "keyed_buffer", "key_of", "column_series", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "GROUPS_ATTR", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
 
 REL_TOL = 1e-9
 GROUPS_ATTR = "cdisc_dm_groups"  # (code per record, distinct objects) of a per-group list column
@@ -178,9 +178,39 @@ def column_series(key: tuple, make) -> pd.Series:
     return s
 
 
+_BUFFERS: dict[tuple, tuple[np.ndarray, tuple]] = {}  # memory of a column -> (its array, its key)
+
+
+def _buffer_of(s: pd.Series) -> tuple | None:
+    """Where a numpy-backed Series' values live (address, shape, strides, dtype), else None."""
+    if not isinstance(s.dtype, np.dtype):
+        return None
+    a = s.to_numpy(copy=False)
+    return a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str
+
+
+def keyed_buffer(s: pd.Series, key: tuple) -> None:
+    """Register the MEMORY of ``s`` under ``key``: every Series viewing the same values (a frame
+    column fetched again, a shallow copy of the frame) is then that column for :func:`cached`.
+
+    Used for a matched dataset's values spread onto the records (DM.RFSTDTC on every LB record):
+    the same array serves each rule of the run. The registry keeps the array alive, so no other
+    array can take its address while the run lasts; the frames are never written in place.
+    """
+    where = _buffer_of(s)
+    if where is not None:
+        _BUFFERS[where] = (s.to_numpy(copy=False), key)
+
+
 def key_of(s: pd.Series) -> tuple | None:
     hit = _KEYED.get(id(s))
-    return hit[1] if hit is not None and hit[0] is s else None
+    if hit is not None and hit[0] is s:
+        return hit[1]
+    if _BUFFERS:
+        where = _buffer_of(s)
+        found = _BUFFERS.get(where) if where is not None else None
+        return found[1] if found is not None else None
+    return None
 
 
 def cached(s: pd.Series, what: str, fn, key: tuple | None = None):
@@ -205,6 +235,7 @@ def clear_cache() -> None:
     _CACHE.clear()
     _KEYED.clear()
     _COLUMNS.clear()
+    _BUFFERS.clear()
 
 
 def seed_cache(key: tuple, what: str, value: Any) -> None:
