@@ -1,6 +1,6 @@
 """Benchmark: validate the demo study's SDTM and ADaM packages at several sizes.
 
-    python benchmarks/bench_validate_demo.py --subjects 240 1000 10000 [--rules DIR]... [--keep DIR]
+    python benchmarks/bench_validate_demo.py --subjects 240 1000 10000 [--rules DIR]... [--keep DIR [--reuse]]
 
 For each size: synthesize the IL-2 study's raw export, convert it to SDTM (with define.xml, as the
 pipeline does) and derive ADaM (when ``cdisc_dm.derive`` exists); these steps are NOT timed. Then
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rules", action="append", default=[], help="a CORE rules folder to run too (repeatable)")
     ap.add_argument("--keep", default=None, help="build the packages under this folder and keep them")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: validate packages already built there (KEEP/n<subjects>/sdtm and adam)")
     args = ap.parse_args(argv)
     for d in args.rules:
         if not Path(d).is_dir():
@@ -99,11 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.subjects:
             out = root / f"n{n}"
-            if out.exists():
-                shutil.rmtree(out)
-            t0 = time.perf_counter()
-            packages = build(out, n, args.seed)
-            print(f"  ({n} subjects: synth + convert + define + derive {time.perf_counter() - t0:.0f} s, not timed)", file=sys.stderr)
+            built = {name: (out / name, out / name / "define.xml") for name in ("sdtm", "adam")}
+            if args.reuse and args.keep and all(d.is_file() for _, d in built.values()):
+                packages = built
+                print(f"  ({n} subjects: packages reused from {out})", file=sys.stderr)
+            else:
+                if out.exists():
+                    shutil.rmtree(out)
+                t0 = time.perf_counter()
+                packages = build(out, n, args.seed)
+                print(f"  ({n} subjects: synth + convert + define + derive {time.perf_counter() - t0:.0f} s, not timed)",
+                      file=sys.stderr)
             for name, (folder, define) in packages.items():
                 standard = "adamig-1.3" if name == "adam" else "sdtmig-3.4"
                 seconds, peak_mb, res = measure(run_validation, str(folder), standard,

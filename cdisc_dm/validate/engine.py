@@ -297,6 +297,10 @@ def prime_caches(study: StudyData) -> None:
         for col, mask in ds.empty.items():
             if len(mask) == len(ds.frame):
                 seed_cache((study.token, ds.name, col), "empty", pd.Series(mask, index=ds.frame.index, copy=False))
+                if col in ds.ascii_columns and ds.frame[col].dtype == object:
+                    # an XPT text column as the reader built it: every value a str, blank "" and
+                    # never missing, so it is already its own text view (values.as_text)
+                    seed_cache((study.token, ds.name, col), "text", ds.frame[col])
 
 
 def clear_caches() -> None:
