@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..context import ColumnMissing, EvalContext, NotApplicable
 from ..rule import Operation
-from ..values import GROUPS_ATTR, as_text, is_empty, map_unique, to_number
-from ..operators.dates import parse_iso
+from ..values import GROUPS_ATTR, as_text, cached, is_empty, map_unique, to_number
+from ..operators.dates import iso_table, parse_iso
 from ._registry import operation
 
 
@@ -282,16 +282,23 @@ for _name in ("max", "min", "mean"):
 @operation("dy")
 def dy(ctx: EvalContext, op: Operation) -> pd.Series:
     """Study day of ``name`` relative to DM.RFSTDTC (SDTMIG 3.4 section 4.4.4: no day 0)."""
-    dtc = ctx.series(op.param("name"))
-    ref = ctx.series("RFSTDTC")
-    a, va = parse_iso(dtc)
-    b, vb = parse_iso(ref)
-    ok = (va & vb & a["d"].notna() & b["d"].notna()).to_numpy()
-    out = np.full(len(ctx.frame), np.nan)
-    if ok.any():
-        days = (_day_number(a["y"], a["m"], a["d"], ok) - _day_number(b["y"], b["m"], b["d"], ok)).astype(float)
-        out[ok] = np.where(days >= 0, days + 1, days)
-    return pd.Series(out, index=ctx.frame.index)
+    a = _complete_days(ctx.series(op.param("name")))
+    b = _complete_days(ctx.series("RFSTDTC"))
+    days = a - b  # NaN unless both are complete valid dates
+    return pd.Series(np.where(days >= 0, days + 1, days), index=ctx.frame.index)
+
+
+def _complete_days(s: pd.Series) -> np.ndarray:
+    """Day number of each record's complete ISO 8601 date (NaN otherwise), computed per distinct
+    value and cached for the run with the column's parse (operators.dates.parse_iso)."""
+    def compute(x: pd.Series) -> np.ndarray:
+        codes, table = iso_table(x)
+        ok = (table["__valid"].astype(bool) & table["d"].notna()).to_numpy()
+        per_value = np.full(len(table), np.nan)
+        if ok.any():
+            per_value[ok] = _day_number(table["y"], table["m"], table["d"], ok).astype(float)
+        return per_value[codes]
+    return cached(s, "complete_days", compute)
 
 
 def _day_number(y: pd.Series, m: pd.Series, d: pd.Series, rows: np.ndarray) -> np.ndarray:

@@ -36,11 +36,18 @@ _COMPONENT = {"year": 1, "month": 2, "day": 3, "hour": 4, "minute": 5, "second":
 
 def parse_iso(s: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """(components as floats, valid mask). Empty text is not valid; a date part after a gap is dropped."""
-    # the run cache keeps the distinct values' parse and a code per record (not 7 floats per record)
-    codes, table = cached(s, "iso8601", lambda x: _factorized_parse(as_text(x)))
+    codes, table = iso_table(s)
     parsed = table.iloc[codes]
     parsed.index = s.index
     return parsed[_PARTS], parsed["__valid"].astype(bool)
+
+
+def iso_table(s: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """(code per record, components and validity of each distinct value) of an ISO 8601 column.
+
+    The run cache keeps the distinct values' parse and a code per record (not 7 floats per record).
+    """
+    return cached(s, "iso8601", lambda x: _factorized_parse(as_text(x)))
 
 
 def _factorized_parse(text: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
