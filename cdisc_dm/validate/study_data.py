@@ -97,22 +97,32 @@ class StudyData:
         return sorted({d.domain for d in self.datasets.values() if d.domain})
 
 
+def _first_value(col: pd.Series) -> str | None:
+    """The first record's non-blank value as trimmed text, judged once per distinct value (in
+    order of first appearance, so the first non-blank distinct value is the first record's)."""
+    for v in pd.unique(col.to_numpy(dtype=object)):
+        if v is None or (isinstance(v, float) and v != v):
+            continue  # a missing value is no value (not the text "nan")
+        text = str(v).strip()
+        if text:
+            return text
+    return None
+
+
 def _finish(ds: StudyDataset) -> StudyDataset:
     frame = ds.frame
     up = ds.name.upper()
     ds.name = up
     dom = None
     if "DOMAIN" in frame.columns and len(frame):
-        vals = frame["DOMAIN"].astype(str).str.strip()
-        vals = vals[vals != ""]
-        if len(vals):
-            dom = str(vals.iloc[0]).upper()
+        found = _first_value(frame["DOMAIN"])
+        if found is not None:
+            dom = found.upper()
     if ds.is_supp:
         ds.domain = up if not up.startswith("SUPP") else "SUPP" + (up[4:6] if len(up) >= 6 else up[4:])
         if "RDOMAIN" in frame.columns and len(frame):
-            vals = frame["RDOMAIN"].astype(str).str.strip()
-            vals = vals[vals != ""]
-            ds.rdomain = str(vals.iloc[0]).upper() if len(vals) else None
+            found = _first_value(frame["RDOMAIN"])
+            ds.rdomain = found.upper() if found is not None else None
         if ds.rdomain is None:
             ds.rdomain = up[4:6] if up.startswith("SUPP") else up[2:4]
         ds.parent = up[4:] if up.startswith("SUPP") else up[2:]
