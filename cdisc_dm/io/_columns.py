@@ -130,8 +130,17 @@ def _datetime_values(ds: Dataset, path: Path, var: Variable, series: pd.Series) 
     return days
 
 
+def _text_categories(dtype: object) -> bool:
+    return isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype != object and \
+        pd.api.types.is_string_dtype(dtype.categories.dtype)
+
+
 def char_values(ds: Dataset, path: Path, var: Variable, series: pd.Series) -> pd.Series:
-    """The column as strings with NA kept, or OutputError at the first value that is not a string."""
+    """The column as strings with NA kept, or OutputError at the first value that is not a string.
+
+    A categorical of text stays categorical (:func:`text_codes` reads its codes as they are)."""
+    if _text_categories(series.dtype):
+        return series
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype(object)
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
@@ -150,3 +159,36 @@ def char_values(ds: Dataset, path: Path, var: Variable, series: pd.Series) -> pd
     fail(ds, path, f"is type Char but row {row + 1} holds {show(value)} ({type(value).__name__}); "
          "a Char variable must hold strings or missing values", variable=var.name, row=row + 1,
          hint="convert the column to text in the mapping, or declare the variable as Num")
+
+
+def text_codes(text: pd.Series, cache: dict | None = None, key: str | None = None) -> tuple[np.ndarray, pd.Series]:
+    """``(code per row, distinct values)`` of a text column from :func:`char_values`: code -1 is
+    NA, code ``i`` the ``i``-th distinct value (those occurring only; any order).
+
+    Both writers encode each distinct value once and give every record its value's bytes by
+    code; ``cache`` (one dict per dataset, keyed by variable name) lets the XPT and the
+    Dataset-JSON writer of the same dataset share the work. A categorical's codes are used as
+    they are (categories no record uses are left out: they must not widen the XPT column).
+
+    >>> codes, distinct = text_codes(pd.Series(["b", None, "b", "a"], dtype="str"))
+    >>> codes.tolist(), distinct.tolist()
+    ([0, -1, 0, 1], ['b', 'a'])
+    """
+    if cache is not None and key in cache:
+        return cache[key]
+    if _text_categories(text.dtype):
+        codes = text.cat.codes.to_numpy().astype(np.int32)
+        categories = text.cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        if not used.all():
+            renumber = np.cumsum(used) - 1
+            codes = np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1).astype(np.int32)
+            categories = categories[used]
+        distinct = pd.Series(np.asarray(categories, dtype=object), dtype=categories.dtype)
+    else:
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        codes = codes.astype(np.int32)  # half the memory of the default: a column has far fewer distinct values
+        distinct = pd.Series(uniques, dtype=text.dtype if text.dtype != object else object)
+    if cache is not None:
+        cache[key] = (codes, distinct)
+    return codes, distinct

@@ -48,7 +48,7 @@ from .. import __version__
 from ..dataset import Dataset, Variable
 from ..errors import Location, OutputError, RawInputError
 from ..resources import specs_dir
-from ._columns import SAS_EPOCH, char_values, fail, first_row, format_kind, numeric_values, parse_display_format, show
+from ._columns import SAS_EPOCH, char_values, fail, first_row, format_kind, numeric_values, parse_display_format, show, text_codes
 from .oids import item_group_oid, item_oid
 
 __all__ = ["write_dataset_json", "read_dataset_json", "dataset_json_schema", "DATASET_JSON_VERSION"]
@@ -102,13 +102,14 @@ _PA = _pyarrow()
 _ENCODE_STRING = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _string_tokens(text: pd.Series):
+def _string_tokens(text: pd.Series, coded: tuple[np.ndarray, pd.Series] | None = None):
     """JSON string literals for a column, "null" for NA: json.dumps(ensure_ascii=False) of each value.
 
     Each distinct value is encoded once (clinical columns repeat few values) and rows take
-    their literal by code, so the JSON escaping is the standard library's own.
+    their literal by code, so the JSON escaping is the standard library's own. ``coded`` is
+    the column's :func:`~cdisc_dm.io._columns.text_codes` when already known.
     """
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    codes, uniques = coded if coded is not None else text_codes(text)
     literals = list(map(_ENCODE_STRING, uniques.tolist())) + ["null"]
     codes = np.where(codes < 0, len(literals) - 1, codes)
     if _PA is not None:
@@ -155,10 +156,32 @@ def _number_tokens(values: np.ndarray, integral: bool):
     return tokens.tolist()
 
 
+def _repeated_number_tokens(values: np.ndarray, integral: bool):
+    """:func:`_number_tokens` of a column repeating few values (--SEQ, VISITNUM, --DY, scored
+    results), or None: each distinct bit pattern is written once (so -0.0 and 0.0 stay apart,
+    as the per-value route keeps them) and rows take their literal by code."""
+    if _PA is None or not len(values):
+        return None
+    codes, bits = pd.factorize(np.ascontiguousarray(values, dtype=np.float64).view(np.uint64))
+    if len(bits) * 2 >= len(values):
+        return None  # mostly distinct values: encoded a slice at a time
+    distinct = np.asarray(bits, dtype=np.uint64).view(np.float64)
+    missing = np.isnan(distinct)
+    filled = np.where(missing, 0.0, distinct)
+    items = filled.astype(np.int64).tolist() if integral else filled.tolist()
+    # numbers never contain ", ", json.dumps's item separator, so splitting is exact
+    literals = np.array(json.dumps(items)[1:-1].split(", "), dtype=object)
+    literals[missing] = "null"
+    return _Coded(_PA.array(literals.tolist(), type=_PA.large_string()), codes.astype(np.int32))
+
+
 class _Encoded:
     """One column: its metadata object and its JSON tokens for a slice of rows."""
 
     def __init__(self, column: dict, *, tokens=None, numbers: np.ndarray | None = None, integral: bool = False):
+        if numbers is not None and tokens is None:
+            tokens = _repeated_number_tokens(numbers, integral)
+            numbers = None if tokens is not None else numbers
         self.column, self._tokens, self._numbers, self._integral = column, tokens, numbers, integral
 
     def slice(self, start: int, stop: int):
@@ -205,21 +228,25 @@ def _iso_strings(ds: Dataset, path: Path, var: Variable, values: np.ndarray, kin
     return pd.Series(text, dtype=object).where(~np.isnan(values), None)
 
 
-def _encode_column(ds: Dataset, path: Path, var: Variable, key_sequence: dict[str, int]) -> _Encoded:
+def _encode_column(ds: Dataset, path: Path, var: Variable, key_sequence: dict[str, int],
+                   cache: dict | None = None) -> _Encoded:
     series = ds.data[var.name]
     column: dict = {"itemOID": item_oid(ds.name, var.name), "name": var.name, "label": var.label or ""}
     fmt_name = parse_display_format(ds, path, var)[0]
     encoded: _Encoded
     if var.type == "Char":
         text = char_values(ds, path, var, series)
-        lengths = text.str.len().to_numpy(dtype=np.float64, na_value=0.0)
+        coded = text_codes(text, cache, var.name)
+        codes, distinct = coded
+        # lengths per distinct value (characters), each record's by code; NA counts 0
+        lengths = np.append(distinct.str.len().to_numpy(dtype=np.float64, na_value=0.0), 0.0)
         if var.length is not None and (lengths > var.length).any():
-            row = first_row(lengths > var.length)
-            fail(ds, path, f"value {show(text.iloc[row])} has {int(lengths[row])} characters, over the declared "
+            row = first_row((lengths > var.length)[codes])
+            fail(ds, path, f"value {show(text.iloc[row])} has {int(lengths[codes[row]])} characters, over the declared "
                  f"length {var.length}", variable=var.name, row=row + 1)
         column["dataType"] = _CHAR_DATA_TYPES.get(var.data_type or "", "string")
         column["length"] = var.length if var.length is not None else max(1, int(lengths.max(initial=0)))
-        encoded = _Encoded(column, tokens=_string_tokens(text))
+        encoded = _Encoded(column, tokens=_string_tokens(text, coded))
     elif var.type == "Num":
         values = numeric_values(ds, path, var, series)
         infinite = np.isinf(values)
@@ -267,6 +294,7 @@ def write_dataset_json(
     creation_datetime: datetime | str,
     ndjson: bool = False,
     metadata_ref: str | None = None,
+    _text_cache: dict | None = None,
     originator: str = "cdisc_dm",
     source_system: tuple[str, str] | None = ("cdisc_dm", __version__),
     file_oid: str | None = None,
@@ -276,6 +304,7 @@ def write_dataset_json(
 
     ``metadata_ref`` is the (relative) URI of the Define-XML, e.g. ``"define.xml"``. Raises
     OutputError naming dataset, variable and row for values the declared metadata cannot hold.
+    ``_text_cache`` is internal: one dict per dataset shared with the XPT writer.
 
     >>> write_dataset_json(dm, "dm.ndjson", ndjson=True, study_oid="S", metadata_version_oid="MDV.1",
     ...                    creation_datetime="2026-11-29T08:00:00")  # doctest: +SKIP
@@ -294,7 +323,7 @@ def write_dataset_json(
             raise OutputError(f"{what} must be a non-empty OID", Location(file=path))
     created = _timestamp(creation_datetime, "creation_datetime")
     keys = {name: i + 1 for i, name in enumerate(ds.keys)}
-    columns = [_encode_column(ds, path, var, keys) for var in ds.variables]
+    columns = [_encode_column(ds, path, var, keys, _text_cache) for var in ds.variables]
 
     meta: dict = {"datasetJSONCreationDateTime": created, "datasetJSONVersion": DATASET_JSON_VERSION}
     if file_oid:
