@@ -31,14 +31,14 @@ from ..dataset import Dataset, Package
 from ..errors import SpecError, StandardsError
 from ..report import Report
 from . import registry
-from .algorithms._text import TEXT, clean_text
+from .algorithms._text import TEXT, clean_text, distinct_rows, is_text_category, plain_text
 from .condition import SOURCE_COLUMN, evaluate
 from .context import FILE_COLUMN, FORM_COLUMN, ROW_COLUMN, Context
 from .params import suggest
 from .plan import Plan, step_refs
 from .spec import REC, DatasetSpec, VariableSpec
 
-__all__ = ["run_plan", "MappingResult", "check_raw", "LINEAGE_COLUMNS", "DROPPED_COLUMNS"]
+__all__ = ["run_plan", "MappingResult", "check_raw", "with_plain_text", "LINEAGE_COLUMNS", "DROPPED_COLUMNS"]
 
 LINEAGE_COLUMNS = ["dataset", "record", "form", "file", "row", "spec"]
 DROPPED_COLUMNS = ["dataset", "source", "form", "file", "row", "reason", "detail"]
@@ -48,8 +48,10 @@ DROPPED_COLUMNS = ["dataset", "source", "form", "file", "row", "reason", "detail
 class MappingResult:
     package: Package
     report: Report
-    lineage: pd.DataFrame  # one row per output record: dataset, record (1-based), form, file, row, spec
-    dropped: pd.DataFrame  # one row per raw record not mapped into a dataset, with the reason
+    # one row per output record: dataset, record (1-based), form, file, row, spec; the text columns
+    # are categoricals (a few texts over millions of records)
+    lineage: pd.DataFrame
+    dropped: pd.DataFrame  # one row per raw record not mapped into a dataset, with the reason (text as categoricals)
     used: dict[tuple[str, str], int] = field(default_factory=dict)  # (dataset, form) -> raw records mapped
     forms_in: dict[str, tuple[str, int]] = field(default_factory=dict)  # form -> (file, raw records)
     record_forms: dict[str, list[str]] = field(default_factory=dict)  # dataset -> forms forming its records
@@ -97,15 +99,28 @@ class _Drops:
         # only the lineage columns of the dropped rows are taken (not every column of the records)
         sub = frame.loc[mask, [c for c in (SOURCE_COLUMN, FORM_COLUMN, FILE_COLUMN, ROW_COLUMN) if c in frame]]
         self.parts.append(pd.DataFrame({
-            "dataset": dataset, "source": sub[SOURCE_COLUMN].astype("str").array if SOURCE_COLUMN in sub else source,
-            "form": sub[FORM_COLUMN].astype("str").array, "file": sub[FILE_COLUMN].astype("str").array,
-            "row": sub[ROW_COLUMN].to_numpy(dtype="int64"), "reason": reason, "detail": detail,
+            "dataset": _constant(dataset, len(sub)),
+            "source": _as_category(sub[SOURCE_COLUMN]) if SOURCE_COLUMN in sub else _constant(source, len(sub)),
+            "form": _as_category(sub[FORM_COLUMN]), "file": _as_category(sub[FILE_COLUMN]),
+            "row": sub[ROW_COLUMN].to_numpy(dtype="int64"), "reason": _constant(reason, len(sub)),
+            "detail": _constant(detail, len(sub)) if isinstance(detail, str) else _as_category(pd.Series(detail, dtype=TEXT)),
         }, index=pd.RangeIndex(len(sub))))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in DROPPED_COLUMNS})
-        return pd.concat(self.parts, ignore_index=True)[DROPPED_COLUMNS]
+        return pd.concat(_shared_categories(self.parts), ignore_index=True)[DROPPED_COLUMNS]
+
+
+def _constant(text: str, n: int) -> pd.Categorical:
+    """``n`` records of one text (a dataset, form, file or spec line) as a one-category categorical:
+    the lineage and drop ledgers hold millions of records of a few such texts."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=pd.CategoricalDtype(pd.Index([text], dtype=TEXT)))
+
+
+def _as_category(values: pd.Series) -> pd.Series:
+    """Text as a categorical with sorted categories (a categorical of text as it is)."""
+    return values.reset_index(drop=True) if is_text_category(values.dtype) else values.astype(TEXT).astype("category").reset_index(drop=True)
 
 
 def _source_frame(alias: str, table: Any, file_name: str, columns: list[str], idx: np.ndarray | None = None) -> pd.DataFrame:
@@ -116,18 +131,20 @@ def _source_frame(alias: str, table: Any, file_name: str, columns: list[str], id
         data = data.take(idx)
         rows = rows[idx]
     frame = data.add_prefix(f"{alias}.")
+    frame = frame.reset_index(drop=True)
     frame[ROW_COLUMN] = rows
-    frame[FILE_COLUMN] = file_name
-    frame[FORM_COLUMN] = table.name
-    frame[SOURCE_COLUMN] = alias
-    return frame.reset_index(drop=True)
+    # the lineage columns repeat one text per source: codes, not a text per record
+    frame[FILE_COLUMN] = _constant(file_name, len(frame))
+    frame[FORM_COLUMN] = _constant(table.name, len(frame))
+    frame[SOURCE_COLUMN] = _constant(alias, len(frame))
+    return frame
 
 
 def _lineage_rows(alias: str, table: Any, file_name: str, idx: np.ndarray) -> pd.DataFrame:
     """Only the lineage columns (raw row, file, form, source) of the raw rows at positions ``idx``."""
     return pd.DataFrame({
-        ROW_COLUMN: np.asarray(table.rows, dtype="int64")[idx], FILE_COLUMN: file_name,
-        FORM_COLUMN: table.name, SOURCE_COLUMN: alias,
+        ROW_COLUMN: np.asarray(table.rows, dtype="int64")[idx], FILE_COLUMN: _constant(file_name, len(idx)),
+        FORM_COLUMN: _constant(table.name, len(idx)), SOURCE_COLUMN: _constant(alias, len(idx)),
     }, index=pd.RangeIndex(len(idx)))
 
 
@@ -256,7 +273,24 @@ def _form_records(spec: DatasetSpec, sources: dict[str, pd.DataFrame], raw_cols:
         del frame
         parts.append(part if keep_part is None else keep_part(part))
         del part
-    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return parts[0] if len(parts) == 1 else pd.concat(_shared_categories(parts), ignore_index=True)
+
+
+def _shared_categories(parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """``parts`` with each text-category column every part has recoded to the categories of all
+    parts (sorted, as a single part's are), so that stacking keeps the codes: pandas stacks
+    categoricals of different categories as text, millions of strings for a melted domain (QS)."""
+    shared = [c for c in parts[0].columns
+              if all(c in p.columns and is_text_category(p[c].dtype) for p in parts)]
+    if not shared:
+        return parts
+    out = [p.copy(deep=False) for p in parts]
+    for c in shared:
+        dtype = pd.CategoricalDtype(pd.Index(sorted(set().union(*(p[c].cat.categories for p in parts))),
+                                             dtype=parts[0][c].cat.categories.dtype))
+        for p in out:
+            p[c] = p[c].astype(dtype)
+    return out
 
 
 def _origin_of(v: VariableSpec) -> str:
@@ -307,19 +341,35 @@ def _overrides(spec: DatasetSpec, v: VariableSpec) -> dict:
     return over
 
 
+def _numbers(text: pd.Series) -> np.ndarray:
+    """``pd.to_numeric(text, errors="coerce")`` as float64 (NaN where missing or not a number),
+    parsed once per distinct text: results repeat (a scored item's 0-3 over millions of records).
+
+    >>> _numbers(pd.Series(["1", "2.5", None, "x", "1"], dtype="str")).tolist()
+    [1.0, 2.5, nan, nan, 1.0]
+    """
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    distinct = pd.to_numeric(pd.Series(uniques, dtype=text.dtype), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.append(distinct, np.nan)[codes]  # code -1 (missing) takes the appended NaN
+
+
 def _to_type(ctx: Context, values: pd.Series, vtype: str | None) -> pd.Series:
     if vtype == "Num":
         if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
             return values.astype("float64")
         text = clean_text(values)
-        num = pd.to_numeric(text, errors="coerce")
-        bad = (text.notna() & num.isna()).to_numpy()
+        num = _numbers(text)
+        bad = text.notna().to_numpy() & np.isnan(num)
         ctx.issues_by_value("MAP-NUM", "value {value!r} is not a number but the variable is numeric ({count} records, raw rows {rows})", bad, text)
-        return num.astype("float64")
+        return pd.Series(num, index=values.index, name=values.name)
     if pd.api.types.is_float_dtype(values.dtype):
         whole = values.notna() & (values == np.floor(values))
         text = values.astype("str")
         return text.where(~whole, values.astype("Int64").astype("str")).mask(values.isna())
+    if is_text_category(values.dtype):
+        # a melted test attribute (QSTESTCD, QSCAT, ...) stays codes through the sort and down to the
+        # writers; the dataset's consumers get text (plain_text) unless they take categoricals
+        return values
     return values.astype(TEXT)
 
 
@@ -420,10 +470,16 @@ def _exact_duplicates(table: Any, cache: dict) -> tuple[np.ndarray, np.ndarray |
     """
     key = id(table)
     if key not in cache:
-        dup = table.data.duplicated(keep="first").to_numpy()
-        first_row = None
-        if dup.any():
-            first_row = table.data.groupby(list(table.data.columns), dropna=False, sort=False).ngroup().to_numpy()
+        # one pass over the columns' codes gives both: the group of each row (numbered in order of
+        # first appearance, missing equal to missing, as DataFrame.duplicated compares rows) and
+        # whether an earlier row is in its group
+        if len(table.data.columns):
+            group, first = distinct_rows(*(table.data[c] for c in table.data.columns))
+            dup = np.ones(len(table.data), dtype=bool)
+            dup[first] = False
+        else:  # no columns: DataFrame.duplicated finds no duplicate
+            group, dup = np.zeros(len(table.data), dtype=np.int64), np.zeros(len(table.data), dtype=bool)
+        first_row = group if dup.any() else None
         cache[key] = (table, dup, first_row)  # the table is kept so its id cannot be reused
     return cache[key][1], cache[key][2]
 
@@ -613,10 +669,11 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
     if spec.description:
         ds.comment = spec.description
     spec_line = f"{spec.records.where.file}:{spec.records.where.line}"
-    # the text columns go over as they are (no round trip through millions of Python strings)
+    # the text columns are categoricals: a few texts over millions of records (no Python strings)
+    n = len(frame)
     lineage = pd.DataFrame({
-        "dataset": spec.dataset, "record": np.arange(1, len(frame) + 1), "form": frame[FORM_COLUMN].astype("str").array,
-        "file": frame[FILE_COLUMN].astype("str").array, "row": frame[ROW_COLUMN].to_numpy(dtype="int64"), "spec": spec_line,
+        "dataset": _constant(spec.dataset, n), "record": np.arange(1, n + 1), "form": _as_category(frame[FORM_COLUMN]),
+        "file": _as_category(frame[FILE_COLUMN]), "row": frame[ROW_COLUMN].to_numpy(dtype="int64"), "spec": _constant(spec_line, n),
     })
     datasets = [ds]
     supp_vars = [v for v in spec.variables if v.supp is not None]
@@ -629,16 +686,28 @@ def _finish(work: _Work, raw: Any, se: pd.DataFrame | None) -> tuple[list[Datase
         supp = build_dataset(f"SUPP{spec.dataset}", supp_frame)
         datasets.append(supp)
         lineages.append(pd.DataFrame({
-            "dataset": f"SUPP{spec.dataset}", "record": np.arange(1, len(supp_frame) + 1), "form": frame[FORM_COLUMN].to_numpy()[pos],
-            "file": frame[FILE_COLUMN].to_numpy()[pos], "row": frame[ROW_COLUMN].to_numpy(dtype="int64")[pos],
-            "spec": spec_line,
+            "dataset": _constant(f"SUPP{spec.dataset}", len(supp_frame)), "record": np.arange(1, len(supp_frame) + 1),
+            "form": _as_category(frame[FORM_COLUMN].iloc[pos]), "file": _as_category(frame[FILE_COLUMN].iloc[pos]),
+            "row": frame[ROW_COLUMN].to_numpy(dtype="int64")[pos], "spec": _constant(spec_line, len(supp_frame)),
         }))
     used: dict = {}
     for alias in spec.records.sources:
         form = spec.sources[alias].form
         sel = frame[FORM_COLUMN] == raw[form].name
         used[(spec.dataset, form)] = int(frame.loc[sel, ROW_COLUMN].nunique())
-    return datasets, pd.concat(lineages, ignore_index=True), used
+    return datasets, pd.concat(_shared_categories(lineages), ignore_index=True), used
+
+
+def with_plain_text(ds: Dataset) -> Dataset:
+    """``ds`` with text categoricals (melted test attributes) as text columns, as consumers expect.
+
+    >>> with_plain_text(qs).data["QSTESTCD"].dtype  # doctest: +SKIP
+    <StringDtype(na_value=nan)>
+    """
+    frame = plain_text(ds.data)
+    if frame is not ds.data:
+        ds = replace(ds, data=frame)
+    return ds
 
 
 def _take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
@@ -687,12 +756,20 @@ def _build_se(works: dict[str, _Work], study: Any, report: Report) -> Dataset | 
 
 
 def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None,
-             progress: Callable[[str, int, float], None] | None = None, release_raw: bool = False) -> MappingResult:
+             progress: Callable[[str, int, float], None] | None = None, release_raw: bool = False,
+             on_dataset: Callable[[Dataset], Dataset] | None = None) -> MappingResult:
     """Map a raw export with a plan; data problems are Issues in the result's report.
 
     ``release_raw=True`` empties each raw table's ``data`` once the last dataset reading it is
     mapped (its name, file and record count stay): for a caller that does not need the export
     afterwards, the lab transfer is then not in memory while the largest domain (QS) is mapped.
+
+    ``on_dataset`` receives each dataset (SE and SUPP-- too) as soon as it is final and returns
+    what the package keeps: a caller writing the package can write it there and keep only its
+    metadata, so the finished domains (LB, CP) are not in memory while QS is mapped. Its text
+    columns copied from melted test attributes are still pandas categoricals of text (the
+    writers take them as they are); :func:`with_plain_text` turns them into text columns, as
+    the datasets of a run without ``on_dataset`` have.
     """
     from .plan import default_ct
 
@@ -721,12 +798,14 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
     def emit(name: str, work: _Work, se_data: pd.DataFrame | None, seconds: float) -> None:
         t0 = time.perf_counter()
         datasets, lineage, u = _finish(work, raw, se_data)
+        records, seconds = len(datasets[0].data), seconds + time.perf_counter() - t0
         for ds in datasets:
-            package.add(ds)
+            package.add(with_plain_text(ds) if on_dataset is None else on_dataset(ds))
+        del datasets
         lineages.append(lineage)
         used.update(u)
         if progress is not None:
-            progress(name, len(datasets[0].data), seconds + time.perf_counter() - t0)
+            progress(name, records, seconds)  # the mapping's time (what on_dataset does is the caller's)
 
     forms_in = {name: (_raw_file_name(raw, t), len(t.data)) for name, t in raw.tables.items()}
     last_reader: dict[str, str] = {}
@@ -757,7 +836,7 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
     se = _build_se(works, study, report) if needs_se else None
     se_data = se.data if se is not None else None
     if se is not None:
-        package.add(se)
+        package.add(se if on_dataset is None else on_dataset(se))
     for name, work in works.items():
         emit(name, work, se_data, timing[name])
     works.clear()
@@ -770,6 +849,6 @@ def run_plan(plan: Plan, raw: Any, study: Any, *, ct: Any = None, ig: Any = None
         emit(spec.dataset, work, se_data, time.perf_counter() - t0)
         del work
     record_forms = {s.dataset: [s.sources[a].form for a in s.records.sources] for s in plan.specs}
-    lineage = pd.concat(lineages, ignore_index=True) if lineages else pd.DataFrame(columns=LINEAGE_COLUMNS)
+    lineage = pd.concat(_shared_categories(lineages), ignore_index=True) if lineages else pd.DataFrame(columns=LINEAGE_COLUMNS)
     read_forms = {src.form for s in plan.specs for src in s.sources.values()}
     return MappingResult(package, report, lineage, drops.frame(), used, forms_in, record_forms, read_forms)

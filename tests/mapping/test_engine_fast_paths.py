@@ -66,3 +66,18 @@ def test_sort_order_matches_sort_values(keys):
 def test_sort_order_is_stable_and_puts_missing_last():
     frame = pd.DataFrame({"K": pd.Series(["b", None, "a", "b", "a"], dtype="str")})
     assert _sort_order(frame, ["K"]).tolist() == [2, 4, 0, 3, 1]
+
+
+def test_numbers_parse_each_distinct_text_as_to_numeric_does():
+    from cdisc_dm.mapping.engine import _numbers
+
+    raw = ["1", "2.5", None, "x", "1", "1e5", "-0", "-0.0", "NaN", "inf", "9007199254740993",
+           "12345678901234567891", "1,5", "1.0", "007", "+4", "2.5"]
+    text = pd.Series(raw, dtype="str")
+    expected = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    got = _numbers(text)
+    assert got.dtype == np.float64 and len(got) == len(raw)
+    # the same numbers, missing in the same places, and the sign of -0.0 kept
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
+    assert got.tolist()[:2] == [1.0, 2.5] and np.isnan(got[3])

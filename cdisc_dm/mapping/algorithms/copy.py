@@ -14,7 +14,7 @@ import pandas as pd
 from ..context import Context
 from ..params import Ref
 from ..registry import register
-from ._text import clean_text
+from ._text import clean_categories, clean_text, is_text_category
 
 
 @dataclass(frozen=True)
@@ -27,5 +27,8 @@ class CopyParams:
 @register("copy", CopyParams, origin="Collected", method="Copied from {source}.")
 def copy(ctx: Context, p: CopyParams) -> pd.Series:
     """Copy a collected value as it is (surrounding blanks removed)."""
-    out = clean_text(ctx.column(p.source))
+    source = ctx.column(p.source)
+    if is_text_category(source.dtype):  # a melted test attribute: cleaned once per category, codes kept
+        return clean_categories(source, upper=p.upper)
+    out = clean_text(source)
     return out.str.upper() if p.upper else out

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ...dataset import Dataset, Package, ValueLevel
+from ._text import distinct_rows
 
 __all__ = ["value_level", "attach_value_level", "lb_value_level"]
 
@@ -42,13 +43,16 @@ def value_level(ds: Dataset) -> dict[str, tuple[ValueLevel, ...]]:
     if testcd not in data or orres not in data:
         return {}
     out: dict[str, list[ValueLevel]] = {orres: [], stresc: [], stresn: []}
+    # every figure below (types, maximum length and decimals, units, any number) is the same over the
+    # distinct rows as over all rows: a 10,000-subject QS has 4.7M records but a few thousand distinct
+    # ones, found on the columns' codes before any text is built
+    _, first = distinct_rows(*(data[c] for c in (testcd, orres, orresu, stresc, stresn, stresu) if c in data))
+    data = data.iloc[np.sort(first)]
     frame = pd.DataFrame({"t": data[testcd].astype("str"), "r": data[orres].astype("str").str.strip()})
     frame["u"] = data[orresu].astype("str") if orresu in data else pd.NA
     frame["c"] = data[stresc].astype("str") if stresc in data else pd.NA
     frame["n"] = pd.to_numeric(data[stresn], errors="coerce") if stresn in data else np.nan
     frame["su"] = data[stresu].astype("str") if stresu in data else pd.NA
-    # every figure below (types, maximum length and decimals, units, any number) is the same over the
-    # distinct rows as over all rows: a 10,000-subject QS has 4.7M records but a few thousand distinct ones
     frame = frame[frame["t"].notna()].drop_duplicates(ignore_index=True)
     for code, grp in frame.groupby("t", sort=True):
         where = {testcd: (str(code),)}
