@@ -14,6 +14,12 @@ place only when complete, so a failed run leaves no half-written outputs. The ru
     out_dir/lineage.csv                  raw file and row of every output record
     out_dir/manifest.json                tool version, spec hashes, input and output hashes
 
+With ``out_dir``, each dataset is written (into the temporary folder) as soon as it is final,
+and ``result.package`` keeps its metadata only: a dataset's ``data`` is read back from
+``out_dir/sdtm/<dataset>.json`` (or ``.ndjson``) on first use (:class:`~cdisc_dm.io.package.StoredDataset`;
+XPT-only runs keep the rows in memory). A 10,000-subject study then never holds every finished
+domain at once. Without ``out_dir`` every dataset stays in memory.
+
 Example::
 
     result = convert("raw/", "il2dm", "run/", created="2026-01-01T00:00:00")
@@ -28,16 +34,17 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
 from . import __version__
-from .dataset import Package
+from .dataset import Dataset, Package
 from .errors import UsageError
 from .io.define import dump_package_metadata
 from .lineage import reconcile, write_lineage, write_manifest, write_reconciliation
 from .mapping import check_dictionary, load_plan, run_plan
+from .mapping.engine import with_plain_text
 from .mapping.plan import Plan, display_path
 from .report import Report
 
@@ -47,6 +54,7 @@ __all__ = ["convert", "ConvertResult", "DEFAULT_CREATED"]
 #: fixed, never the clock, so that a run is reproducible byte for byte.
 DEFAULT_CREATED = "2000-01-01T00:00:00"
 _FORMATS = ("xpt", "json", "ndjson")
+_VALUE_LEVEL_FINDINGS = ("LB", "MB", "CP", "QS")
 
 
 @dataclass
@@ -67,11 +75,18 @@ class ConvertResult:
 
     def summary(self) -> dict:
         return {
-            "datasets": {ds.name: len(ds.data) for ds in self.package},
+            # a dataset already written reads its rows back only when used: its count is known without that
+            "datasets": {ds.name: _records(ds) for ds in self.package},
             "issues": {"error": self.report.count("error"), "warning": self.report.count("warning"), "notice": self.report.count("notice")},
             "all_raw_records_accounted": bool(self.reconciliation["accounted"].all()) if len(self.reconciliation) else True,
             "out_dir": str(self.out_dir) if self.out_dir else None,
         }
+
+
+def _records(ds: Dataset) -> int:
+    """The row count of ``ds`` (a StoredDataset knows it without reading its file)."""
+    records = getattr(ds, "records", None)
+    return int(records) if records is not None else len(ds.data)
 
 
 def _created(created: str | datetime | None) -> datetime:
@@ -135,46 +150,27 @@ def convert(
     raw = read_raw(raw_dir)
     if raw.dictionary:
         check_dictionary(plan, raw.dictionary, where_raw=f"{raw_dir}/data_dictionary.json")
-    result = run_plan(plan, raw, study_obj, progress=progress, release_raw=True)  # raw is not read afterwards
-    # every file of the export: the tables read, and those deliberately not read (the data
-    # dictionary, an ODM copy of forms read as CSV) — all of them are inputs of the run. The raw
-    # tables themselves are not needed any more: released before the outputs are written, the
-    # largest of them (the lab transfer) does not add to the peak memory of the writers.
-    files = {Path(t.file) for t in raw.tables.values()} | {Path(f) for f, _ in getattr(raw, "skipped", [])}
-    del raw
-    package = result.package
-    from .sdtm.trial_design import build_trial_design
-
-    dm = package["DM"].data if "DM" in package else None
-    ct_version = None
+    tmp = writer = None
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        from .mapping.plan import default_ct
+        if tmp is not None:
+            from .io.package import PackageWriter
 
-        ct = default_ct(plan.folder)
-        ct_version = getattr(ct, "version", None)
-    except Exception:  # the CT version is only a TS value; conversion does not need it
-        ct_version = None
-    for name, ds in build_trial_design(study_obj, ct_version=ct_version, dm=dm).items():
-        if name not in package:
-            package.add(ds)
-    # Value-level metadata (per test code of the findings domains, DSDECOD per DSCAT, SUPP-- QVAL per
-    # QNAM, TS TSVAL per TSPARMCD) travels with the package, so metadata.json and any later
-    # `cdisc-dm define` describe what the data holds without re-deriving it.
-    from .mapping.algorithms.value_level import lb_value_level
-    from .sdtm.ds_value_level import ds_value_level
-    from .sdtm.parameter_value_level import parameter_value_level
-
-    package = parameter_value_level(ds_value_level(lb_value_level(package, domains=("LB", "MB", "CP", "QS"))))
-    report = result.report
-    recon = reconcile(result, report)
-    out = ConvertResult(package, report, recon, result.lineage, result.dropped, plan)
-    if out_dir is None:
-        return out
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        written = _write_datasets(package, tmp / "sdtm", formats, stamp)
+            # each dataset is written as soon as it is final and only its metadata stays in memory
+            # (the package's datasets read their rows back from out_dir/sdtm/*.json when used): the
+            # finished domains (LB, CP) are not held while the largest (QS) is mapped
+            writer = PackageWriter(tmp / "sdtm", creation_datetime=stamp, formats=tuple(formats), standard="SDTMIG 3.4",
+                                   default_study_oid=study_obj.studyid, stored_folder=out_dir / "sdtm")
+        out, files = _map(plan, raw, raw_dir, study_obj, progress, writer)
+        del raw
+        if tmp is None:
+            return out
+        assert writer is not None and out_dir is not None
+        package, report, recon = out.package, out.report, out.reconciliation
+        written = writer.close()
         # what XPT cannot hold (origins, methods, codelists, value-level): `cdisc-dm define` reads it back
         written.append(dump_package_metadata(package, tmp / "sdtm" / "metadata.json", created=stamp))
         reports = tmp / "reports"
@@ -182,8 +178,8 @@ def convert(
         issues = report.to_frame().sort_values(["dataset", "code", "file", "row", "variable", "value"], kind="mergesort", na_position="first")
         issues.to_csv(reports / "issues.csv", index=False, lineterminator="\n")
         written += [reports / "issues.csv"]
-        written += write_reconciliation(recon, result.dropped, reports)
-        written.append(write_lineage(result.lineage, tmp / "lineage.csv"))
+        written += write_reconciliation(recon, out.dropped, reports)
+        written.append(write_lineage(out.lineage, tmp / "lineage.csv"))
         inputs = []
         for f in sorted(files):
             try:
@@ -200,7 +196,68 @@ def convert(
                               "functions": display_path(plan.functions_file) if plan.functions_file else None})
         _move_into(tmp, out_dir)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     out.out_dir = out_dir
     out.paths = sorted(out_dir / rel for rel, _ in outputs) + [out_dir / "manifest.json"]
     return out
+
+
+def _with_value_level(ds: Dataset) -> Dataset:
+    """``ds`` with its value-level metadata (per test code of the findings domains, DSDECOD per
+    DSCAT, SUPP-- QVAL per QNAM, TS TSVAL per TSPARMCD); each depends on the dataset's own rows only."""
+    from .mapping.algorithms.value_level import attach_value_level
+    from .sdtm.ds_value_level import ds_value_level
+    from .sdtm.parameter_value_level import value_level_by
+
+    if ds.name in _VALUE_LEVEL_FINDINGS:
+        return attach_value_level(ds)
+    if ds.name == "DS":
+        one = Package("SDTMIG 3.4")
+        one.add(ds)
+        return ds_value_level(one)["DS"]
+    if ds.name.startswith("SUPP"):
+        return value_level_by(ds, "QNAM", "QVAL", label="QLABEL", origin="QORIG")
+    if ds.name == "TS":
+        return value_level_by(ds, "TSPARMCD", "TSVAL", label="TSPARM")
+    return ds
+
+
+def _map(plan: Plan, raw: Any, raw_dir: Path, study_obj: Any, progress: Callable[[str, int, float], None] | None,
+         writer: Any) -> tuple[ConvertResult, set[Path]]:
+    """Map the export, add trial design and value-level metadata; each dataset goes to ``writer``
+    (when given) as soon as it is final."""
+    dm_data: list[pd.DataFrame] = []
+
+    def final(ds: Dataset) -> Dataset:
+        ds = _with_value_level(ds)
+        if ds.name == "DM":
+            dm_data.append(with_plain_text(ds).data)  # the trial design datasets are built from DM
+        kept = ds if writer is None else writer.add(ds)  # the writers take the text categoricals as they are
+        return with_plain_text(kept) if kept is ds else kept
+
+    result = run_plan(plan, raw, study_obj, progress=progress, release_raw=True, on_dataset=final)  # raw is not read afterwards
+    # every file of the export: the tables read, and those deliberately not read (the data
+    # dictionary, an ODM copy of forms read as CSV) — all of them are inputs of the run. The raw
+    # tables themselves are not needed any more: released before the outputs are written, the
+    # largest of them (the lab transfer) does not add to the peak memory of the writers.
+    files = {Path(t.file) for t in raw.tables.values()} | {Path(f) for f, _ in getattr(raw, "skipped", [])}
+    package = result.package
+    from .sdtm.trial_design import build_trial_design
+
+    dm = dm_data[0] if dm_data else None
+    ct_version = None
+    try:
+        from .mapping.plan import default_ct
+
+        ct = default_ct(plan.folder)
+        ct_version = getattr(ct, "version", None)
+    except Exception:  # the CT version is only a TS value; conversion does not need it
+        ct_version = None
+    for name, ds in build_trial_design(study_obj, ct_version=ct_version, dm=dm).items():
+        if name not in package:
+            package.add(final(ds))
+    dm_data.clear()
+    report = result.report
+    recon = reconcile(result, report)
+    return ConvertResult(package, report, recon, result.lineage, result.dropped, plan), files
