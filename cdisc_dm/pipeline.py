@@ -166,7 +166,9 @@ def run(
     sdtm = _check_package(converted.package, "sdtm", out_dir, standard="sdtmig-3.4", study=study_obj, ct=ct,
                           rules=rules, created=created, progress=progress)
     _say(progress, f"derive: {out_dir / 'sdtm'} -> {out_dir / 'adam'}")
-    derived = derive(converted, study, out_dir, formats=formats, created=created)
+    # from the SDTM files just written (the column-wise XPT reader), not from converted.package,
+    # whose datasets would each parse their Dataset-JSON back: the ADaM is the same, byte for byte
+    derived = derive(out_dir / "sdtm", study, out_dir, formats=formats, created=created)
     adam = _check_package(derived.package, "adam", out_dir, standard="adamig-1.3", study=study_obj, ct=ct,
                           rules=rules, created=created, progress=progress)
     return RunResult(out_dir=out_dir, convert=converted, validation=sdtm.validation, define=sdtm.define,

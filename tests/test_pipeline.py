@@ -109,3 +109,16 @@ def test_demo_cli_rejects_zero_subjects(capsys):
         main(["demo", "--subjects", "0"])
     assert exc.value.code == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_adam_from_the_written_sdtm_equals_adam_from_the_converted_package(demo_run, tmp_path):
+    """The pipeline derives ADaM from the SDTM files it wrote; deriving from the in-memory result of
+    convert (its datasets read back from Dataset-JSON) gives the same bytes."""
+    from cdisc_dm.derive import derive
+
+    from_package = derive(demo_run.convert, "il2dm", tmp_path, formats=("xpt", "json"), created="2000-01-01T00:00:00")
+    out = demo_run.out_dir / "adam"
+    written = [Path(p) for p in from_package.paths if Path(p).suffix in (".xpt", ".json")]
+    assert {p.name for p in written} >= {"adsl.xpt", "adsl.json", "adqs.xpt", "adeff.json", "metadata.json"}
+    for path in written:
+        assert path.read_bytes() == (out / path.name).read_bytes(), path.name
