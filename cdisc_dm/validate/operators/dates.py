@@ -77,6 +77,7 @@ def _parse_unique(raw: pd.Series) -> pd.DataFrame:
     maxd = pd.Series(month_days[mi], index=uniq.index) + ((mi == 2) & leap.to_numpy()).astype(float)
     bad = bad | (d.notna() & ((d < 1) | (d > maxd.fillna(31))))
     comp["__valid"] = valid & ~bad.fillna(False)
+    comp["__blank"] = (uniq == "").to_numpy(dtype=bool)  # nothing but blanks
     return comp
 
 
@@ -158,8 +159,10 @@ def date_less_than_or_equal_to(ctx, cond):
 @operator("is_complete_date")
 def is_complete_date(ctx, cond):
     """A valid date with at least year, month and day."""
-    comp, valid = parse_iso(ctx.target(cond))
-    return valid & comp["d"].notna()
+    t = ctx.target(cond)
+    codes, table = iso_table(t)  # judged once per distinct value
+    complete = (table["__valid"].astype(bool) & table["d"].notna()).to_numpy()
+    return pd.Series(complete[codes], index=t.index)
 
 
 complement("is_incomplete_date", "is_complete_date")  # empty, partial or invalid (CORE-000354)
@@ -169,8 +172,9 @@ complement("is_incomplete_date", "is_complete_date")  # empty, partial or invali
 def invalid_date(ctx, cond):
     """A non-empty value that is not a valid ISO 8601 date/datetime (partial dates allowed)."""
     t = ctx.target(cond)
-    _, valid = parse_iso(t)
-    return (as_text(t).str.strip() != "") & ~valid
+    codes, table = iso_table(t)  # judged once per distinct value
+    bad = (~table["__blank"].astype(bool) & ~table["__valid"].astype(bool)).to_numpy()
+    return pd.Series(bad[codes], index=t.index)
 
 
 complement("valid_date", "invalid_date")
