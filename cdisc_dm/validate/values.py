@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "keyed", "keyed_buffer", "key_of", "column_series", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "GROUPS_ATTR", "is_empty", "is_empty_scalar", "as_text", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
+__all__ = ["cached", "keyed", "keyed_buffer", "key_of", "column_series", "clear_cache", "seed_cache", "distinct_objects", "map_unique", "REL_TOL", "GROUPS_ATTR", "is_empty", "is_empty_scalar", "as_text", "factorized", "to_number", "numbers_equal", "is_numeric_like", "broadcast"]
 
 REL_TOL = 1e-9
 GROUPS_ATTR = "cdisc_dm_groups"  # (code per record, distinct objects) of a per-group list column
@@ -78,6 +78,14 @@ def _as_text(s: pd.Series) -> pd.Series:
         return out
     # mixed values: rendered once per distinct value
     return map_unique(out, lambda u: u.map(lambda v: v if isinstance(v, str) else (_fmt_number(v) if isinstance(v, float) else str(v))))
+
+
+def factorized(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per record, distinct texts) of :func:`as_text` of ``s``; cached per column for the run."""
+    def compute(x: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        codes, uniques = pd.factorize(as_text(x).to_numpy(dtype=object))
+        return codes, np.asarray(uniques, dtype=object)
+    return cached(s, "factorized", compute)
 
 
 def to_number(s: pd.Series) -> pd.Series:

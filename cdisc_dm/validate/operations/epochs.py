@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..context import ColumnMissing, EvalContext, NotApplicable
 from ..rule import Operation
-from ..values import as_text, cached, map_unique
+from ..values import as_text, cached, factorized, map_unique
 from ._registry import operation
 
 
@@ -93,7 +93,8 @@ def se_epoch_at(ctx: EvalContext, op: Operation) -> pd.Series:
         return pd.Series(out, index=ctx.frame.index, dtype=object)
     epoch_col = ctx.column(op.param("epoch_variable", "EPOCH"))
     record_epoch = as_text(ctx.series(epoch_col)).to_numpy(dtype=object) if epoch_col is not None else np.full(len(out), "", dtype=object)
-    subj = el["subjects"].get_indexer(as_text(ctx.series("USUBJID")).to_numpy(dtype=object))
+    codes, texts = factorized(ctx.series("USUBJID"))  # each distinct subject looked up once
+    subj = el["subjects"].get_indexer(texts)[codes] if len(codes) else np.zeros(0, dtype=np.intp)
     when = _day_numbers(ctx.series(col))
     dated = np.flatnonzero((subj >= 0) & ~np.isnan(when))
     if not len(dated):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import EvalContext
-from ..values import as_text, cached, map_unique
+from ..values import as_text, factorized, map_unique
 from ._registry import complement, operator
 
 
@@ -36,7 +36,7 @@ def _names(ctx: EvalContext, value) -> list[str]:
 
 def _text_codes(s: pd.Series) -> np.ndarray:
     """An integer per record, equal where the text (:func:`as_text`) is equal; cached per column."""
-    return cached(s, "text_codes", lambda x: pd.factorize(as_text(x).to_numpy(dtype=object))[0])
+    return factorized(s)[0]
 
 
 def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
@@ -48,9 +48,15 @@ def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
     [0, 0, 1]
     """
     key = np.zeros(n, dtype=np.int64)
+    span = 1  # key < span
     for c in codes:
-        key = pd.factorize(key * (int(c.max()) + 1 if len(c) else 1) + c)[0].astype(np.int64)
-    return key
+        width = int(c.max()) + 1 if len(c) else 1
+        if span * width >= 2**62:  # renumber before the key could overflow
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+        key = key * width + c
+        span *= width
+    return pd.factorize(key)[0].astype(np.int64)
 
 
 def _not_unique(ctx, cond, rows: np.ndarray | None = None) -> pd.Series:
