@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from typing import Any
@@ -33,8 +34,13 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean_text(text: str) -> str:
-    """Replace control characters and lone surrogates by visible escapes (``\\x01``)."""
+    """Replace control characters and lone surrogates by visible escapes (``\\x01``).
+
+    Memoized: a report repeats the same few thousand texts (USUBJIDs, terms, dates) across
+    millions of findings, and the dataset's equal values are one str object whose hash is kept.
+    """
     return _UNSAFE.sub(_escape_char, text)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ...resources import specs_dir
-from ..results import ValidationResult
+from ..results import Finding, ValidationResult
 from ._atomic import atomic_target
 from ._values import to_json_value
 
@@ -47,6 +47,15 @@ def _plain(obj: Any, *, lazy_findings: bool = False) -> Any:
     if isinstance(obj, list):
         return [_plain(v, lazy_findings=lazy_findings) for v in obj]
     return to_json_value(obj)
+
+
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def _finding_plain(finding: Finding) -> dict[str, Any]:
+    """``_plain`` of one finding without the generic dataclass walk (a report may hold millions):
+    its fields hold text, numbers and a dict of values, never another dataclass."""
+    return {name: to_json_value(getattr(finding, name)) for name in _FINDING_FIELDS}
 
 
 def report_document(result: ValidationResult) -> dict[str, Any]:
@@ -81,7 +90,8 @@ def _pretty(value: Any, level: int, write: Callable[[str], Any], one_per_line: b
         for i, item in enumerate(value):
             write(pad + "  ")
             if one_per_line:
-                write(_ENCODER.encode(_plain(item) if dataclasses.is_dataclass(item) else item))
+                write(_ENCODER.encode(_finding_plain(item) if isinstance(item, Finding)
+                                      else _plain(item) if dataclasses.is_dataclass(item) else item))
             else:
                 _pretty(item, level + 1, write)
             write(",\n" if i < last else "\n")
