@@ -132,7 +132,7 @@ class EvalContext:
         otherwise, e.g. on a subset of the records, the objects are told apart by identity.
         """
         got = self.groups.get(name) if isinstance(name, str) else None
-        if got is not None and len(got[0]) == len(s) and s.index.equals(self.frame.index) and len(s) == len(self.frame):
+        if got is not None and len(got[0]) == len(self.frame) and s.index.equals(self.frame.index):
             return got
         return distinct_objects(s)
 

@@ -55,9 +55,7 @@ def evaluate(node: Node, ctx: EvalContext) -> pd.Series:
             # a condition on a variable the dataset lacks holds nowhere (CORE: "Not in dataset");
             # `exists`/`not_exists` are how rules test for presence
             return pd.Series(False, index=index)
-        if not isinstance(out, pd.Series):
-            out = pd.Series(out, index=index)
-        return out.fillna(False).astype(bool)
+        return _as_mask(out, index)
     if node.kind == "not":
         return ~evaluate(node.items[0], ctx)
     if node.kind == "all":
@@ -89,6 +87,13 @@ GROUP_OPERATORS = {
 }
 
 
+def _as_mask(out: Any, index: pd.Index) -> pd.Series:
+    """An operator's result as a boolean Series on ``index`` (missing counts as False)."""
+    if not isinstance(out, pd.Series):
+        out = pd.Series(out, index=index)
+    return out.fillna(False).astype(bool)
+
+
 def _evaluate_on(item: Condition, ctx: EvalContext, rows: pd.Series) -> pd.Series:
     """``item`` evaluated on the records ``rows`` selects.
 
@@ -104,7 +109,7 @@ def _evaluate_on(item: Condition, ctx: EvalContext, rows: pd.Series) -> pd.Serie
             out = fn(ctx, item, rows=mask)
         except ColumnMissing:
             return pd.Series(False, index=ctx.frame.index)
-        return out.fillna(False).astype(bool) & rows
+        return _as_mask(out, ctx.frame.index) & rows
     names = _referenced_columns(item, ctx)
     frames = [lambda: ctx.frame.loc[mask, names], lambda: ctx.frame[mask]] if names is not None else [lambda: ctx.frame[mask]]
     for make in frames:
@@ -114,9 +119,7 @@ def _evaluate_on(item: Condition, ctx: EvalContext, rows: pd.Series) -> pd.Serie
             out = fn(sub, item)
         except ColumnMissing:
             continue
-        if not isinstance(out, pd.Series):
-            out = pd.Series(out, index=sub.frame.index)
-        return out.fillna(False).astype(bool).reindex(ctx.frame.index, fill_value=False).astype(bool)
+        return _as_mask(out, sub.frame.index).reindex(ctx.frame.index, fill_value=False)
     return pd.Series(False, index=ctx.frame.index)  # as evaluate(): a missing variable holds nowhere
 
 
